@@ -1,0 +1,5 @@
+import m0001 from './0001-initial';
+
+/** Numbered migrations, applied in order; a migration's number is its index + 1 and becomes
+ * `PRAGMA user_version` once it is applied. Never edit one that has shipped: add the next. */
+export const migrations: readonly string[] = [m0001];

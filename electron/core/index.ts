@@ -1,0 +1,175 @@
+/**
+ * The host-agnostic core: every service, wired to its dependencies. Both hosts (the Electron
+ * core host and the headless server) create exactly this and serve it through the contract.
+ * Nothing here imports electron.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppInfo, CallName, CallOutput, CallParsedInput, StreamName, StreamParams } from '../../shared/contract';
+import { systemClock, type Clock } from './clock';
+import { openStore, type Db } from './db';
+import { EnvironmentService } from './environments';
+import { EventBus } from './events';
+import { Log } from './log';
+import { RunbookLibrary } from './runbooks';
+
+export interface CoreOptions {
+  dataDir: string;
+  host: AppInfo['host'];
+  clock?: Clock;
+  /** Folder of runbooks bundled with the app, imported on first start. Null: none. */
+  bundledRunbooksDir?: string | null;
+  /** Mirror log lines somewhere (stderr in the CLI). */
+  echoLog?: ((line: string) => void) | null;
+}
+
+export type Handlers = {
+  [M in CallName]: (input: CallParsedInput<M>) => CallOutput<M> | Promise<CallOutput<M>>;
+};
+
+export interface StreamSink {
+  data(bytes: Uint8Array): void;
+  end(reason: string | null): void;
+}
+
+/** One open stream, as the host drives it for flow control. */
+export interface StreamSource {
+  pause(): void;
+  resume(): void;
+  close(): void;
+}
+
+export type StreamOpeners = {
+  [S in StreamName]: (params: StreamParams<S>, sink: StreamSink) => StreamSource;
+};
+
+export interface Core {
+  readonly handlers: Handlers;
+  readonly streams: StreamOpeners;
+  readonly events: EventBus;
+  readonly log: Log;
+  readonly db: Db;
+  close(): void;
+}
+
+export function createCore(options: CoreOptions): Core {
+  const clock = options.clock ?? systemClock;
+  const log = new Log(options.dataDir, clock, options.echoLog ?? null);
+  const store = openStore(options.dataDir, () => clock.now());
+  if (store.notice) log.warn(store.notice.message);
+  const { db } = store;
+  const events = new EventBus();
+  const environments = new EnvironmentService(db, clock);
+  const runbooks = new RunbookLibrary(db, clock);
+
+  const bundledDir = options.bundledRunbooksDir === undefined ? defaultBundledRunbooksDir() : options.bundledRunbooksDir;
+  if (bundledDir) {
+    const added = runbooks.importBundled(bundledDir);
+    if (added.length) log.info(`imported ${added.length} bundled runbook(s)`, { from: bundledDir });
+  }
+
+  const info: AppInfo = {
+    version: packageVersion(),
+    host: options.host,
+    dataDir: options.dataDir,
+    storeNotice: store.notice,
+  };
+
+  const handlers: Handlers = {
+    'app.info': () => info,
+    'environments.list': () => environments.list(),
+    'environments.get': ({ id }) => environments.get(id),
+    'environments.create': (input) => {
+      const env = environments.create(input);
+      events.emit('environments.changed', { ids: [env.id] });
+      return env;
+    },
+    'environments.update': ({ id, patch }) => {
+      const env = environments.update(id, patch);
+      events.emit('environments.changed', { ids: [id] });
+      return env;
+    },
+    'environments.duplicate': ({ id }) => {
+      const env = environments.duplicate(id);
+      events.emit('environments.changed', { ids: [env.id] });
+      return env;
+    },
+    'environments.delete': ({ id }) => {
+      environments.delete(id);
+      events.emit('environments.changed', { ids: [id] });
+      return { ok: true as const };
+    },
+    'runbooks.list': () => runbooks.list(),
+    'runbooks.get': ({ id }) => runbooks.get(id),
+    'runbooks.import': ({ files }) => {
+      const result = runbooks.importFiles(files.map((f) => ({ path: f.name, text: f.text })));
+      for (const e of result.errors) log.warn(`import refused: ${e.name}: ${e.message}`);
+      if (result.imported.length) events.emit('runbooks.changed', { ids: result.imported.map((r) => r.id) });
+      return result;
+    },
+    'runbooks.delete': ({ id }) => {
+      runbooks.delete(id);
+      events.emit('runbooks.changed', { ids: [id] });
+      return { ok: true as const };
+    },
+    'runbooks.search': ({ query, limit }) => runbooks.search(query, limit),
+  };
+
+  const streams: StreamOpeners = {
+    'log.tail': (_params, sink) => {
+      const encoder = new TextEncoder();
+      let paused = false;
+      const held: string[] = [];
+      const stop = log.follow((line) => {
+        if (paused) {
+          if (held.length < 10_000) held.push(line);
+        } else sink.data(encoder.encode(line));
+      });
+      return {
+        pause: () => (paused = true),
+        resume: () => {
+          paused = false;
+          if (held.length) sink.data(encoder.encode(held.splice(0).join('')));
+        },
+        close: stop,
+      };
+    },
+  };
+
+  log.info(`core started`, { host: options.host, dataDir: options.dataDir });
+  return {
+    handlers,
+    streams,
+    events,
+    log,
+    db,
+    close() {
+      db.close();
+    },
+  };
+}
+
+/** `runbooks/` at the package root, from the built `out/main/*.js` or from the sources. */
+function defaultBundledRunbooksDir(): string {
+  return join(packageRoot(), 'runbooks');
+}
+
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === 'watchfloor') return dir;
+    } catch {
+      // not here; go up
+    }
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the watchfloor package root');
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,109 @@
+/**
+ * The structure the runbook importer produces. This is the `watchfloor import --json` format
+ * (documented in docs/import-json.md) and what the renderer displays. Pure types and schemas:
+ * nothing here runs I/O.
+ */
+import { z } from 'zod';
+
+export const CommandOrigin = z.enum(['fence', 'indented', 'inline', 'comment-step']);
+export type CommandOrigin = z.infer<typeof CommandOrigin>;
+
+export const Placeholder = z.object({
+  /** Parameter name, e.g. `deployment-id`, `TOKEN`. */
+  name: z.string(),
+  /** How it was written: `<angle>`, `$dollar`, `${brace}`, `{curly}`, `YOUR_CAPS`. */
+  syntax: z.enum(['angle', 'dollar', 'dollar-brace', 'curly', 'your-caps']),
+});
+export type Placeholder = z.infer<typeof Placeholder>;
+
+export const Command = z.object({
+  code: z.string(),
+  /** Fence info language, or a guess for inline/indented code (`bash`, `sql`, `text`...). */
+  language: z.string(),
+  /** What the command drives: shell, sql, kubectl, wrangler, curl, ssh, psql, docker, ... */
+  kind: z.string(),
+  /** 1-based line in the source file where the command's code starts (a fence: its opening line). */
+  line: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+  origin: CommandOrigin,
+  /** False for blocks that are only comments, output or a pointer to a dashboard. */
+  runnable: z.boolean(),
+  placeholders: z.array(Placeholder),
+});
+export type Command = z.infer<typeof Command>;
+
+export const Step = z.object({
+  title: z.string(),
+  /** 1-based source line where the step starts. */
+  line: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+  /** Plain text of the step (Markdown stripped), used for display and search. */
+  text: z.string(),
+  timerSeconds: z.number().int().positive().nullable(),
+  commands: z.array(Command),
+});
+export type Step = z.infer<typeof Step>;
+
+export const ProcedureKind = z.enum([
+  'procedure', 'section', 'alternatives', 'checklist', 'reference', 'notes',
+]);
+export type ProcedureKind = z.infer<typeof ProcedureKind>;
+
+export const Procedure = z.object({
+  /** Identifier written in the heading, e.g. `RB-01`, `Runbook 3`; null when there is none. */
+  id: z.string().nullable(),
+  title: z.string(),
+  kind: ProcedureKind,
+  /** Heading depth (1-6). */
+  level: z.number().int().min(1).max(6),
+  line: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+  recoveryTargetMinutes: z.number().positive().nullable(),
+  triggers: z.array(z.string()),
+  /** Prose of the procedure that is not part of a step (Markdown stripped). */
+  text: z.string(),
+  steps: z.array(Step),
+});
+export type Procedure = z.infer<typeof Procedure>;
+
+export const AlertRule = z.object({
+  name: z.string(),
+  condition: z.string(),
+  window: z.string().nullable(),
+  severity: z.string().nullable(),
+  runbookRef: z.string().nullable(),
+  line: z.number().int().positive(),
+});
+export type AlertRule = z.infer<typeof AlertRule>;
+
+export const SeverityLevel = z.object({
+  level: z.string(),
+  responseTargetMinutes: z.number().nonnegative().nullable(),
+  description: z.string(),
+  line: z.number().int().positive(),
+});
+export type SeverityLevel = z.infer<typeof SeverityLevel>;
+
+export const EscalationRung = z.object({
+  fromMinutes: z.number().nonnegative(),
+  toMinutes: z.number().nonnegative().nullable(),
+  action: z.string(),
+  line: z.number().int().positive(),
+});
+export type EscalationRung = z.infer<typeof EscalationRung>;
+
+export const ImportWarning = z.object({ line: z.number().int().nonnegative(), message: z.string() });
+export type ImportWarning = z.infer<typeof ImportWarning>;
+
+export const ImportedRunbook = z.object({
+  title: z.string(),
+  source: z.object({ path: z.string(), sha256: z.string() }),
+  procedures: z.array(Procedure),
+  alertRules: z.array(AlertRule),
+  severityLevels: z.array(SeverityLevel),
+  escalation: z.array(EscalationRung),
+  /** Commands outside any step (e.g. in a procedure's prose or before the first heading). */
+  looseCommands: z.array(Command),
+  warnings: z.array(ImportWarning),
+});
+export type ImportedRunbook = z.infer<typeof ImportedRunbook>;
