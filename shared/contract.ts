@@ -82,6 +82,16 @@ export const StoreNotice = z.object({
 });
 export type StoreNotice = z.infer<typeof StoreNotice>;
 
+export const ThemePreference = z.enum(['system', 'dark', 'light']);
+export type ThemePreference = z.infer<typeof ThemePreference>;
+
+export const Preferences = z.object({
+  /** The environment the operator is working in; null: none chosen. */
+  currentEnvironmentId: z.string().nullable(),
+  theme: ThemePreference,
+});
+export type Preferences = z.infer<typeof Preferences>;
+
 export const AppInfo = z.object({
   version: z.string(),
   host: z.enum(['electron', 'headless']),
@@ -110,6 +120,8 @@ const Ok = z.object({ ok: z.literal(true) });
 /** Request/response calls: `input` is validated where it enters the core. */
 export const calls = {
   'app.info': { input: z.object({}).strict(), output: AppInfo },
+  'preferences.get': { input: z.object({}).strict(), output: Preferences },
+  'preferences.update': { input: Preferences.partial().strict(), output: Preferences },
   'environments.list': { input: z.object({}).strict(), output: z.array(Environment) },
   'environments.get': { input: Id, output: Environment },
   'environments.create': { input: EnvironmentInput, output: Environment },
@@ -134,6 +146,7 @@ export const calls = {
 
 /** Events pushed from the core to every connected renderer. */
 export const events = {
+  'preferences.changed': Preferences,
   'environments.changed': z.object({ ids: z.array(z.string()) }),
   'runbooks.changed': z.object({ ids: z.array(z.string()) }),
 } as const;

@@ -11,8 +11,8 @@ export type CommandOrigin = z.infer<typeof CommandOrigin>;
 export const Placeholder = z.object({
   /** Parameter name, e.g. `deployment-id`, `TOKEN`. */
   name: z.string(),
-  /** How it was written: `<angle>`, `$dollar`, `${brace}`, `{curly}`, `YOUR_CAPS`. */
-  syntax: z.enum(['angle', 'dollar', 'dollar-brace', 'curly', 'your-caps']),
+  /** How it was written: `<angle>`, `$dollar`, `${brace}`, `{curly}`, `[square]`, `YOUR_CAPS`. */
+  syntax: z.enum(['angle', 'dollar', 'dollar-brace', 'curly', 'square', 'your-caps']),
 });
 export type Placeholder = z.infer<typeof Placeholder>;
 
@@ -63,6 +63,15 @@ export const Procedure = z.object({
   /** Prose of the procedure that is not part of a step (Markdown stripped). */
   text: z.string(),
   steps: z.array(Step),
+  /** The number written in a numbered heading (`## 1) Title`, `### 2. Title`); null when none. */
+  number: z.number().int().nonnegative().nullable().optional(),
+  /** Index in `procedures` of the heading this one sits under (a section's procedure); null at the top. */
+  parent: z.number().int().nonnegative().nullable().optional(),
+  /**
+   * Whole fenced blocks whose numbered comments (`# 1. Stop everything`) became this procedure's
+   * steps; each step holds its own part (origin 'comment-step'), this keeps the block as written.
+   */
+  commands: z.array(Command).optional(),
 });
 export type Procedure = z.infer<typeof Procedure>;
 
@@ -98,6 +107,8 @@ export type ImportWarning = z.infer<typeof ImportWarning>;
 export const ImportedRunbook = z.object({
   title: z.string(),
   source: z.object({ path: z.string(), sha256: z.string() }),
+  /** Prose before the first procedure heading (Markdown stripped). */
+  text: z.string().optional(),
   procedures: z.array(Procedure),
   alertRules: z.array(AlertRule),
   severityLevels: z.array(SeverityLevel),

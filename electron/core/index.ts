@@ -12,6 +12,7 @@ import { openStore, type Db } from './db';
 import { EnvironmentService } from './environments';
 import { EventBus } from './events';
 import { Log } from './log';
+import { PreferenceService } from './preferences';
 import { RunbookLibrary } from './runbooks';
 
 export interface CoreOptions {
@@ -61,6 +62,7 @@ export function createCore(options: CoreOptions): Core {
   const { db } = store;
   const events = new EventBus();
   const environments = new EnvironmentService(db, clock);
+  const preferences = new PreferenceService(db);
   const runbooks = new RunbookLibrary(db, clock);
 
   const bundledDir = options.bundledRunbooksDir === undefined ? defaultBundledRunbooksDir() : options.bundledRunbooksDir;
@@ -78,6 +80,12 @@ export function createCore(options: CoreOptions): Core {
 
   const handlers: Handlers = {
     'app.info': () => info,
+    'preferences.get': () => preferences.get(),
+    'preferences.update': (patch) => {
+      const prefs = preferences.update(patch);
+      events.emit('preferences.changed', prefs);
+      return prefs;
+    },
     'environments.list': () => environments.list(),
     'environments.get': ({ id }) => environments.get(id),
     'environments.create': (input) => {
@@ -96,8 +104,10 @@ export function createCore(options: CoreOptions): Core {
       return env;
     },
     'environments.delete': ({ id }) => {
+      const wasCurrent = preferences.get().currentEnvironmentId === id;
       environments.delete(id);
       events.emit('environments.changed', { ids: [id] });
+      if (wasCurrent) events.emit('preferences.changed', preferences.get());
       return { ok: true as const };
     },
     'runbooks.list': () => runbooks.list(),

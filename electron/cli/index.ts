@@ -1,0 +1,108 @@
+/**
+ * `watchfloor`: the command line over the same core services the UI uses.
+ *   watchfloor serve [--port N] [--data-dir DIR]   the headless host on 127.0.0.1
+ *   watchfloor import <path...> [--json]            import runbooks into the library
+ * Errors are one line on stderr and a non-zero exit status, never a stack trace.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { ApiError, type CallName, type CallInput, type CallOutput } from '../../shared/contract';
+import { createCore, packageRoot, type Core } from '../core';
+import { dispatch } from '../core/api/dispatch';
+import { defaultDataDir } from '../core/data-dir';
+import { startServer } from '../server';
+
+class CliError extends Error {}
+
+function version(): string {
+  return (JSON.parse(readFileSync(resolve(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return port;
+}
+
+/** Calls go through the same validated entry point as the UI's. */
+async function call<M extends CallName>(core: Core, method: M, input: CallInput<M>): Promise<CallOutput<M>> {
+  const result = await dispatch(core, method, input);
+  if (!result.ok) throw new ApiError(result.error);
+  return result.value as CallOutput<M>;
+}
+
+const program = new Command()
+  .name('watchfloor')
+  .description('Watchfloor, the incident cockpit for on-call operators')
+  .version(version())
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command('serve')
+  .description('run the headless host on 127.0.0.1 and print the URL (with its token) to open in a browser')
+  .option('-p, --port <port>', 'port to listen on (default: a free one)', parsePort, 0)
+  .option('-d, --data-dir <dir>', 'data folder (default: $WATCHFLOOR_DATA_DIR or your user data folder)')
+  .action(async (opts: { port: number; dataDir?: string }) => {
+    const dataDir = resolve(opts.dataDir ?? defaultDataDir());
+    const server = await startServer({ dataDir, port: opts.port }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') throw new CliError(`port ${opts.port} is already in use; pick another with --port, or leave it out for a free one`);
+      throw error;
+    });
+    process.stdout.write(`Watchfloor is serving ${dataDir} at ${server.url}\n`);
+    const info = await call(server.core, 'app.info', {});
+    if (info.storeNotice) process.stderr.write(`watchfloor: ${info.storeNotice.message}\n`);
+    let closing = false;
+    const stop = () => {
+      if (closing) return;
+      closing = true;
+      void server.close().then(() => process.exit(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program
+  .command('import')
+  .description('import Markdown runbooks into the library')
+  .argument('<path...>', 'Markdown files to import')
+  .option('--json', 'print the imported structure as JSON (schema: docs/import-json.md)')
+  .option('-d, --data-dir <dir>', 'data folder (default: $WATCHFLOOR_DATA_DIR or your user data folder)')
+  .action(async (paths: string[], opts: { json?: boolean; dataDir?: string }) => {
+    const files = paths.map((p) => {
+      const path = resolve(p);
+      try {
+        return { name: path, text: readFileSync(path, 'utf8') };
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.code === 'EACCES' ? 'permission denied' : e.message;
+        throw new CliError(`cannot read ${p}: ${why}; nothing was imported`);
+      }
+    });
+    const core = createCore({ dataDir: resolve(opts.dataDir ?? defaultDataDir()), host: 'headless' });
+    try {
+      const result = await call(core, 'runbooks.import', { files });
+      if (result.errors.length) {
+        const first = result.errors[0]!;
+        throw new CliError(`${first.name}: ${first.message}${result.errors.length > 1 ? ` (and ${result.errors.length - 1} more file(s) refused)` : ''}`);
+      }
+      if (opts.json) {
+        const runbooks = [];
+        for (const summary of result.imported) runbooks.push((await call(core, 'runbooks.get', { id: summary.id })).runbook);
+        process.stdout.write(JSON.stringify({ runbooks }, null, 2) + '\n');
+      } else {
+        for (const r of result.imported) {
+          process.stdout.write(`imported ${r.sourceName}: "${r.title}", ${r.procedureCount} procedures, ${r.stepCount} steps, ${r.commandCount} commands\n`);
+        }
+      }
+    } finally {
+      core.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof CliError || error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
+  process.stderr.write(`watchfloor: ${message}\n`);
+  process.exit(1);
+});

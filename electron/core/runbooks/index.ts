@@ -1,0 +1,6 @@
+/**
+ * Runbooks: the importer (Markdown in, ImportedRunbook out; pure) and the library that stores,
+ * lists and searches what was imported.
+ */
+export { ImportError, MAX_RUNBOOK_BYTES, hashText, importRunbook } from './importer';
+export { RunbookLibrary, type RunbookFile } from './library';

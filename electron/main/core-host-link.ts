@@ -1,0 +1,73 @@
+/**
+ * The core host's side of one window's connection: Electron's two MessagePortMains (control:
+ * structured ClientMessages in, HostMessages out; bytes: Uint8Array stream frames out) adapted to
+ * the HostLink that `serveConnection` speaks, plus the messages the main process and the core
+ * host exchange over `process.parentPort`. Nothing here imports electron.
+ */
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { Core } from '../core';
+import { serveConnection } from '../core/api/connection';
+
+/** main → core host. `connect` carries the ports [control, bytes]. */
+export type CoreHostRequest =
+  | { type: 'connect'; id: number }
+  | { type: 'disconnect'; id: number }
+  | { type: 'shutdown' };
+
+/** core host → main. `fatal`: the core cannot start (restarting will not help); then it exits. */
+export type CoreHostReport = { type: 'ready' } | { type: 'fatal'; message: string };
+
+/** The part of Electron's MessagePortMain used here. */
+export interface MainPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  start(): void;
+  close(): void;
+}
+
+export interface PortConnection {
+  close(): void;
+}
+
+/** Serves `core` to one window over its two ports until either port closes or `close()`. */
+export function servePorts(core: Core, control: MainPort, bytes: MainPort, onClosed: () => void = () => {}): PortConnection {
+  let closed = false;
+  const connection = serveConnection(core, {
+    send: (message) => {
+      if (!closed) control.postMessage(message);
+    },
+    sendBytes: (frame) => {
+      if (!closed) bytes.postMessage(frame);
+    },
+  });
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    connection.close();
+    control.close();
+    bytes.close();
+    onClosed();
+  };
+  control.on('message', (event) => connection.receive(event.data));
+  control.on('close', close);
+  bytes.on('close', close);
+  control.start();
+  bytes.start();
+  return { close };
+}
+
+/**
+ * Native addons come in two builds: npm's, for Node's ABI (the CLI, the headless host and the tests
+ * run on Node), and one for Electron's ABI that scripts/postinstall.mjs builds into a separate tree
+ * so that npm's stays intact. The core host loads an addon from that tree when it has one:
+ * `<nativeDir>/node_modules/<package>/<same path>`.
+ */
+export function electronAbiCounterpart(addonPath: string, nativeDir: string, exists: (path: string) => boolean = existsSync): string | null {
+  const marker = `${sep}node_modules${sep}`;
+  const at = addonPath.lastIndexOf(marker);
+  if (at < 0) return null;
+  const candidate = join(nativeDir, 'node_modules', addonPath.slice(at + marker.length));
+  return candidate !== addonPath && exists(candidate) ? candidate : null;
+}

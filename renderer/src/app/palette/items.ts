@@ -1,0 +1,110 @@
+import { BookOpenText, Circle, FileUp, Layers, Monitor, Moon, Plus, Sun, type LucideIcon } from 'lucide-react';
+import type { Environment, RunbookSummary } from '@shared/contract';
+import type { AppStore } from '../../store';
+import { openImportPicker } from '../../features/runbooks/importPicker';
+import { tierLabel } from '../../features/environments/tiers';
+import { shortcutLabel } from '../keys';
+import { sections } from '../sections';
+import { themeLabels, type ThemePreference } from '../theme';
+
+export interface PaletteItem {
+  id: string;
+  group: 'Go to' | 'Actions' | 'Environments' | 'Runbooks';
+  label: string;
+  /** Matched by the fuzzy search but not shown. */
+  keywords?: string;
+  detail?: string;
+  shortcut?: string;
+  icon: LucideIcon;
+  /** A colour dot instead of the icon (environments). */
+  colour?: string;
+  run(): void;
+}
+
+export function paletteItems(
+  store: AppStore,
+  runbooks: RunbookSummary[],
+  environments: Environment[],
+  currentEnvironmentId: string | null,
+  theme: ThemePreference,
+): PaletteItem[] {
+  const s = () => store.getState();
+  const items: PaletteItem[] = sections.map((section) => ({
+    id: `go-${section.id}`,
+    group: 'Go to',
+    label: `Go to ${section.label}`,
+    shortcut: shortcutLabel(section.key),
+    icon: section.icon,
+    run: () => s().navigate(section.id),
+  }));
+  items.push(
+    {
+      id: 'import-runbooks',
+      group: 'Actions',
+      label: 'Import runbooks…',
+      keywords: 'upload markdown files add',
+      icon: FileUp,
+      run: () => {
+        s().navigate('runbooks');
+        openImportPicker();
+      },
+    },
+    {
+      id: 'new-environment',
+      group: 'Actions',
+      label: 'New environment',
+      keywords: 'create add',
+      icon: Plus,
+      run: () => s().editEnvironment('new'),
+    },
+  );
+  const themeIcons: Record<ThemePreference, LucideIcon> = { system: Monitor, dark: Moon, light: Sun };
+  for (const option of ['system', 'dark', 'light'] as const) {
+    items.push({
+      id: `theme-${option}`,
+      group: 'Actions',
+      label: `Theme: ${themeLabels[option]}`,
+      keywords: 'toggle appearance colour scheme dark light mode',
+      ...(option === theme ? { detail: 'current' } : {}),
+      icon: themeIcons[option],
+      run: () => {
+        s().setThemePreference(option);
+        s().closePalette();
+      },
+    });
+  }
+  for (const env of environments) {
+    items.push({
+      id: `env-${env.id}`,
+      group: 'Environments',
+      label: `Switch environment: ${env.name}`,
+      keywords: `${env.tier} use work in`,
+      detail: env.id === currentEnvironmentId ? `${tierLabel(env.tier)} · current` : tierLabel(env.tier),
+      icon: Layers,
+      colour: env.color,
+      run: () => s().setCurrentEnvironment(env.id),
+    });
+  }
+  if (currentEnvironmentId) {
+    items.push({
+      id: 'env-none',
+      group: 'Environments',
+      label: 'Switch environment: No environment',
+      keywords: 'clear leave',
+      icon: Circle,
+      run: () => s().setCurrentEnvironment(null),
+    });
+  }
+  for (const runbook of runbooks) {
+    items.push({
+      id: `runbook-${runbook.id}`,
+      group: 'Runbooks',
+      label: runbook.title,
+      keywords: `runbook ${runbook.sourceName}`,
+      detail: runbook.sourceName,
+      icon: BookOpenText,
+      run: () => s().openRunbook(runbook.id),
+    });
+  }
+  return items;
+}

@@ -1,0 +1,135 @@
+import { Bell, Gauge, Layers2, TriangleAlert } from 'lucide-react';
+import type { ImportWarning, ImportedRunbook } from '@shared/runbook';
+import { procedureAnchor } from './ProcedureSection';
+
+/** Alert rules, severity levels and the escalation ladder a runbook declares, when it has them. */
+export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
+  const { alertRules, severityLevels, escalation } = runbook;
+  if (!alertRules.length && !severityLevels.length && !escalation.length) return null;
+  const procedureIndexById = new Map(
+    runbook.procedures.flatMap((p, i) => (p.id ? [[p.id.toLowerCase(), i] as const] : [])),
+  );
+  const jump = (ref: string) => {
+    const i = procedureIndexById.get(ref.toLowerCase());
+    if (i !== undefined) document.getElementById(procedureAnchor(i))?.scrollIntoView({ block: 'start' });
+  };
+  return (
+    <div className="reference-panels">
+      {alertRules.length > 0 ? (
+        <section className="panel panel-wide" aria-labelledby="alert-rules-title">
+          <h3 id="alert-rules-title" className="panel-title">
+            <Bell size={14} aria-hidden="true" /> Alert rules <span className="count">{alertRules.length}</span>
+          </h3>
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Alert</th>
+                  <th scope="col">Condition</th>
+                  <th scope="col">Window</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Runbook</th>
+                </tr>
+              </thead>
+              <tbody>
+                {alertRules.map((rule, i) => (
+                  <tr key={i}>
+                    <td className="mono">{rule.name}</td>
+                    <td className="mono">{rule.condition}</td>
+                    <td>{rule.window ?? '—'}</td>
+                    <td>{rule.severity ? <span className={`badge severity severity-${rule.severity.toLowerCase()}`}>{rule.severity}</span> : '—'}</td>
+                    <td>
+                      {rule.runbookRef ? (
+                        procedureIndexById.has(rule.runbookRef.toLowerCase()) ? (
+                          <button type="button" className="link-button id-badge" onClick={() => jump(rule.runbookRef ?? '')}>
+                            {rule.runbookRef}
+                          </button>
+                        ) : (
+                          rule.runbookRef
+                        )
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {severityLevels.length > 0 ? (
+        <section className="panel" aria-labelledby="severity-title">
+          <h3 id="severity-title" className="panel-title">
+            <Gauge size={14} aria-hidden="true" /> Severity levels
+          </h3>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Level</th>
+                <th scope="col">Respond within</th>
+                <th scope="col">Means</th>
+              </tr>
+            </thead>
+            <tbody>
+              {severityLevels.map((s, i) => (
+                <tr key={i}>
+                  <td>
+                    <span className={`badge severity severity-${s.level.toLowerCase()}`}>{s.level}</span>
+                  </td>
+                  <td>{s.responseTargetMinutes === null ? '—' : formatResponse(s.responseTargetMinutes)}</td>
+                  <td>{s.description}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      {escalation.length > 0 ? (
+        <section className="panel" aria-labelledby="escalation-title">
+          <h3 id="escalation-title" className="panel-title">
+            <Layers2 size={14} aria-hidden="true" /> Escalation
+          </h3>
+          <ol className="ladder">
+            {escalation.map((rung, i) => (
+              <li key={i} className="ladder-rung">
+                <span className="ladder-time">
+                  {rung.toMinutes === null ? `${rung.fromMinutes}+ min` : `${rung.fromMinutes}–${rung.toMinutes} min`}
+                </span>
+                <span className="ladder-action">{rung.action}</span>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function formatResponse(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 24 * 60) return `${Math.round((minutes / 60) * 10) / 10} h`;
+  return `${Math.round((minutes / 60 / 24) * 10) / 10} days`;
+}
+
+/** What the importer was unsure about; worth a look before relying on the runbook. */
+export function WarningsPanel({ warnings }: { warnings: ImportWarning[] }) {
+  if (!warnings.length) return null;
+  return (
+    <details className="panel panel-warning">
+      <summary className="panel-title">
+        <TriangleAlert size={14} aria-hidden="true" /> Import warnings <span className="count">{warnings.length}</span>
+      </summary>
+      <ul className="warnings">
+        {warnings.map((w, i) => (
+          <li key={i}>
+            {w.line > 0 ? <span className="source-line">line {w.line}</span> : null}
+            <span>{w.message}</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -1,0 +1,165 @@
+import type { ImportResult, RunbookDetail, RunbookSummary, SearchHit } from '@shared/contract';
+import type { SliceContext } from '../../store';
+import { readRunbookFiles, type ReadFiles } from './readFiles';
+import { createRunbookSearch } from './search';
+
+/** Where to scroll when a runbook opens: a procedure, a step in it, or a source line. */
+export interface RunbookTarget {
+  procedureIndex: number | null;
+  stepIndex: number | null;
+  line: number | null;
+  /** Changes on every request, so opening the same hit twice scrolls twice. */
+  seq: number;
+}
+
+export interface RunbooksSlice {
+  runbooks: RunbookSummary[];
+  runbooksLoaded: boolean;
+  openRunbookId: string | null;
+  runbookDetails: Record<string, RunbookDetail>;
+  openRunbookError: string | null;
+  runbookTarget: RunbookTarget | null;
+  runbookQuery: string;
+  runbookHits: SearchHit[];
+  /** The query `runbookHits` answer; differs from `runbookQuery` while a search is on its way. */
+  runbookHitsQuery: string;
+  importing: boolean;
+  lastImport: ImportResult | null;
+  loadRunbooks(): Promise<void>;
+  openRunbook(id: string, target?: Omit<RunbookTarget, 'seq'>): void;
+  closeRunbook(): void;
+  setRunbookQuery(query: string): void;
+  importRunbookFiles(files: readonly File[]): Promise<void>;
+  /** Import files already read (the desktop menu reads them in the main process). */
+  importRunbookTexts(read: ReadFiles): Promise<void>;
+  dismissImportResult(): void;
+  deleteRunbook(id: string): Promise<void>;
+  runbooksChanged(ids: string[]): void;
+}
+
+export function createRunbooksSlice({ set, get, api }: SliceContext): RunbooksSlice {
+  let targetSeq = 0;
+  const search = createRunbookSearch(
+    api,
+    50,
+    (query, hits) => set({ runbookHits: hits, runbookHitsQuery: query }),
+    (error) => get().reportError('Searching runbooks', error),
+  );
+
+  async function fetchDetail(id: string): Promise<void> {
+    try {
+      const detail = await api.call('runbooks.get', { id });
+      set((s) => ({ runbookDetails: { ...s.runbookDetails, [id]: detail } }));
+    } catch (error) {
+      if (get().openRunbookId === id) {
+        set({ openRunbookError: error instanceof Error ? error.message : String(error) });
+      }
+      get().reportError('Opening the runbook', error);
+    }
+  }
+
+  return {
+    runbooks: [],
+    runbooksLoaded: false,
+    openRunbookId: null,
+    runbookDetails: {},
+    openRunbookError: null,
+    runbookTarget: null,
+    runbookQuery: '',
+    runbookHits: [],
+    runbookHitsQuery: '',
+    importing: false,
+    lastImport: null,
+
+    async loadRunbooks() {
+      try {
+        const runbooks = await api.call('runbooks.list', {});
+        set({ runbooks, runbooksLoaded: true });
+        const open = get().openRunbookId;
+        if (open && !runbooks.some((r) => r.id === open)) set({ openRunbookId: null, runbookTarget: null });
+      } catch (error) {
+        set({ runbooksLoaded: true });
+        get().reportError('Loading the runbook library', error);
+      }
+    },
+
+    openRunbook(id, target) {
+      set({
+        section: 'runbooks',
+        paletteOpen: false,
+        openRunbookId: id,
+        openRunbookError: null,
+        runbookTarget: target ? { ...target, seq: ++targetSeq } : null,
+      });
+      if (!get().runbookDetails[id]) void fetchDetail(id);
+    },
+
+    closeRunbook() {
+      set({ openRunbookId: null, runbookTarget: null, openRunbookError: null });
+    },
+
+    setRunbookQuery(query) {
+      set({ runbookQuery: query });
+      search(query);
+    },
+
+    async importRunbookFiles(list) {
+      if (list.length === 0) return;
+      set({ importing: true, section: 'runbooks' });
+      await get().importRunbookTexts(await readRunbookFiles(list));
+    },
+
+    async importRunbookTexts(read) {
+      if (read.files.length === 0 && read.errors.length === 0) return;
+      set({ importing: true, section: 'runbooks' });
+      try {
+        let result: ImportResult = { imported: [], errors: [] };
+        if (read.files.length > 0) result = await api.call('runbooks.import', { files: read.files });
+        result = { imported: result.imported, errors: [...read.errors, ...result.errors] };
+        // The result panel above the library says what came in and lists every refused file
+        // (role="alert"); a toast saying the same again would only be noise.
+        set({ lastImport: result, section: 'runbooks' });
+        if (result.imported.length > 0) {
+          await get().loadRunbooks();
+          const first = result.imported[0];
+          if (first && !get().openRunbookId) get().openRunbook(first.id);
+        }
+      } catch (error) {
+        get().reportError('Importing runbooks', error);
+      } finally {
+        set({ importing: false });
+      }
+    },
+
+    dismissImportResult() {
+      set({ lastImport: null });
+    },
+
+    async deleteRunbook(id) {
+      const title = get().runbooks.find((r) => r.id === id)?.title ?? 'the runbook';
+      try {
+        await api.call('runbooks.delete', { id });
+        if (get().openRunbookId === id) get().closeRunbook();
+        get().pushToast({ kind: 'success', message: `Deleted “${title}”` });
+        await get().loadRunbooks();
+        if (get().runbookQuery) search(get().runbookQuery);
+      } catch (error) {
+        get().reportError(`Deleting “${title}”`, error);
+      }
+    },
+
+    runbooksChanged(ids) {
+      // A changed runbook may have new content: forget cached copies and fetch the open one again.
+      const details = { ...get().runbookDetails };
+      for (const id of ids) delete details[id];
+      set({ runbookDetails: details });
+      void get()
+        .loadRunbooks()
+        .then(() => {
+          const open = get().openRunbookId;
+          if (open && ids.includes(open)) void fetchDetail(open);
+          if (get().runbookQuery) search(get().runbookQuery);
+        });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The renderer's one store, built from feature slices (the zustand slices pattern). Each slice
+ * owns its state and the actions that change it; side effects (API calls, storage) live in those
+ * actions, never in components. Components select the smallest piece they need.
+ * High-rate streams (terminal output, log tails) never go through here.
+ */
+import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { WatchfloorApi } from '@shared/rpc';
+import { createShellSlice, type ShellSlice } from '../app/shellSlice';
+import { createToastsSlice, type ToastsSlice } from '../app/toasts/toastsSlice';
+import { createPaletteSlice, type PaletteSlice } from '../app/palette/paletteSlice';
+import { createRunbooksSlice, type RunbooksSlice } from '../features/runbooks/runbooksSlice';
+import { createEnvironmentsSlice, type EnvironmentsSlice } from '../features/environments/environmentsSlice';
+
+export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & EnvironmentsSlice;
+
+/** What every slice creator receives: the store's setter and getter, and the core's API. */
+export interface SliceContext {
+  set: (partial: Partial<AppState> | ((state: AppState) => Partial<AppState>)) => void;
+  get: () => AppState;
+  api: WatchfloorApi;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+export function createAppStore(api: WatchfloorApi): AppStore {
+  return createStore<AppState>()((set, get) => {
+    const ctx: SliceContext = { set, get, api };
+    return {
+      ...createShellSlice(ctx),
+      ...createToastsSlice(ctx),
+      ...createPaletteSlice(ctx),
+      ...createRunbooksSlice(ctx),
+      ...createEnvironmentsSlice(ctx),
+    };
+  });
+}
+
+export const StoreContext = createContext<AppStore | null>(null);
+
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStore is used outside <StoreContext.Provider>');
+  return useStore(store, selector);
+}
+
+/** The store itself, for event handlers that call actions without subscribing to state. */
+export function useAppStoreApi(): AppStore {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStoreApi is used outside <StoreContext.Provider>');
+  return store;
+}

@@ -1,0 +1,38 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { repoRoot } from '../support/operator';
+
+export interface Host {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the real `watchfloor serve` (the built CLI) on a free port and waits for its URL line. */
+export function startHost(dataDir: string): Promise<Host> {
+  const child: ChildProcess = spawn(process.execPath, [resolve(repoRoot, 'bin/watchfloor.js'), 'serve', '--data-dir', dataDir], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`watchfloor serve printed no URL in 20 s; stderr: ${stderr}`)), 20_000);
+    child.once('exit', (code) => reject(new Error(`watchfloor serve exited with ${code}: ${stderr}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolvePromise({
+        url: m[1]!,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * What an operator does in the UI, step by step, for the end-to-end suites on both hosts
+ * (test/e2e against `watchfloor serve`, test/electron against the desktop app). Accessible roles
+ * and names only, as a screen reader would find them.
+ */
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The five seed runbooks, beside the repository (see ../shared/seeds/README.md). */
+export const seedsDir = resolve(repoRoot, '../shared/seeds');
+export const seedFiles = (): string[] =>
+  readdirSync(seedsDir)
+    .filter((f) => /^\d{3}_.*\.txt$/.test(f))
+    .sort()
+    .map((f) => join(seedsDir, f));
+
+export async function goTo(page: Page, section: 'Incidents' | 'Runbooks' | 'Alerts' | 'Terminals' | 'Environments'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section }).click();
+}
+
+export async function createEnvironment(page: Page, name: string, tier: 'production' | 'staging' | 'development' | 'other'): Promise<void> {
+  await goTo(page, 'Environments');
+  await page.getByRole('button', { name: 'New environment' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Tier').selectOption(tier);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('list', { name: 'Environments' })).toContainText(name);
+}
+
+export async function makeCurrent(page: Page, name: string): Promise<void> {
+  const select = page.getByLabel('Current environment');
+  const value = await select.locator('option', { hasText: name }).first().getAttribute('value');
+  await select.selectOption(value ?? '');
+}
+
+export const productionBanner = (page: Page) => page.getByRole('note', { name: 'Production environment' });
+
+export async function importSeeds(page: Page): Promise<void> {
+  await goTo(page, 'Runbooks');
+  await page.locator('input[type=file]').setInputFiles(seedFiles());
+  await expect(page.getByText(/Imported 5 runbooks/)).toBeVisible();
+}
+
+/** `wrangler` is in two seeds: 000 ("Runbooks — TorrentFlow") and 003 (Grey Haven's "Troubleshooting Runbooks"). */
+export async function searchWrangler(page: Page): Promise<void> {
+  await goTo(page, 'Runbooks');
+  await page.getByLabel('Search runbooks').fill('wrangler');
+  const results = page.getByRole('list', { name: 'Search results' });
+  await expect(results).toContainText('Runbooks — TorrentFlow');
+  await expect(results).toContainText('Troubleshooting Runbooks');
+  await page.getByLabel('Search runbooks').fill('');
+}
+
+/** Opens seed 000 from the library and sees RB-01: six steps, each with its code and source line. */
+export async function openFirstSeed(page: Page): Promise<void> {
+  await goTo(page, 'Runbooks');
+  await page.getByRole('list', { name: 'Runbooks in the library' }).getByRole('button', { name: /000_3723614815b4bca7\.txt/ }).click();
+  await expect(page.getByRole('navigation', { name: 'Procedures in this runbook' })).toContainText(/RB-01/);
+  const rb01 = page.getByRole('list', { name: /^Steps of RB-01/ });
+  await expect(rb01.locator(':scope > li')).toHaveCount(6);
+  const commands = rb01.getByRole('figure', { name: /^Command, / });
+  await expect(commands).toHaveCount(6);
+  await expect(commands.nth(0)).toContainText('curl -H "Authorization: Bearer $TOKEN" https://agent.internal/agent/health');
+  await expect(commands.nth(0)).toHaveAccessibleName(/line 16$/); // the opening fence
+  await expect(commands.nth(3)).toContainText('kubectl scale deployment torrentflow-agent --replicas=10');
+}
