@@ -28,6 +28,9 @@ export interface RunbookFile {
   bundled?: boolean;
 }
 
+/** Files per durable commit when importing many at once. */
+const IMPORT_BATCH = 50;
+
 interface SummaryRow {
   id: string;
   title: string;
@@ -156,18 +159,39 @@ export class RunbookLibrary {
    */
   importFiles(files: RunbookFile[]): ImportResult {
     const result: ImportResult = { imported: [], errors: [] };
-    for (const file of files) {
-      try {
-        const runbook = importRunbook(file.text, file.path);
-        const summary = this.storeTransaction(file, runbook);
-        this.remember(summary.id, { sha256: runbook.source.sha256, runbook });
-        result.imported.push(summary);
-      } catch (error) {
-        const message =
+    const refuse = (file: RunbookFile, error: unknown) =>
+      result.errors.push({
+        name: file.path,
+        message:
           error instanceof ImportError
             ? error.message
-            : `could not be imported (${firstLine(error)}); the library was not changed, so try again or report this file`;
-        result.errors.push({ name: file.path, message });
+            : `could not be imported (${firstLine(error)}); the library was not changed, so try again or report this file`,
+      });
+    // Files are written in batches: one durable commit (one fsync) per batch, each file inside
+    // its own savepoint (better-sqlite3 nests transactions as savepoints), so a file that fails
+    // leaves no trace while the others in its batch still land.
+    for (let start = 0; start < files.length; start += IMPORT_BATCH) {
+      const batch = files.slice(start, start + IMPORT_BATCH);
+      const stored: { summary: RunbookSummary; sha256: string; runbook: ImportedRunbook }[] = [];
+      try {
+        this.db.transaction(() => {
+          for (const file of batch) {
+            try {
+              const runbook = importRunbook(file.text, file.path);
+              stored.push({ summary: this.storeTransaction(file, runbook), sha256: runbook.source.sha256, runbook });
+            } catch (error) {
+              refuse(file, error);
+            }
+          }
+        })();
+      } catch (error) {
+        // The commit itself failed (a full disk, say): nothing of this batch was saved.
+        for (const { summary } of stored) refuse({ path: summary.sourcePath, text: '' }, error);
+        continue;
+      }
+      for (const { summary, sha256, runbook } of stored) {
+        this.remember(summary.id, { sha256, runbook });
+        result.imported.push(summary);
       }
     }
     return result;
