@@ -39,6 +39,11 @@ export const Environment = z.object({
 });
 export type Environment = z.infer<typeof Environment>;
 
+/** Where a runbook came from: a file the operator imported, the app's own, a watched folder,
+ * or a git repository (read-only). */
+export const RunbookOrigin = z.enum(['upload', 'bundled', 'folder', 'git']);
+export type RunbookOrigin = z.infer<typeof RunbookOrigin>;
+
 export const RunbookSummary = z.object({
   id: z.string(),
   title: z.string(),
@@ -46,6 +51,15 @@ export const RunbookSummary = z.object({
   sourceName: z.string(),
   sha256: z.string(),
   bundled: z.boolean(),
+  origin: RunbookOrigin,
+  /** The folder or git source it belongs to; null for uploads and bundled runbooks. */
+  sourceId: z.string().nullable(),
+  /** True once its file disappeared from its source: kept, read-only, never silently lost. */
+  archived: z.boolean(),
+  /** When its source last changed (file modification time, or the commit's time for git). */
+  changedAt: z.string().nullable(),
+  /** Whether Watchfloor may rewrite its source (uploads and folder files; not bundled or git). */
+  editable: z.boolean(),
   procedureCount: z.number().int(),
   stepCount: z.number().int(),
   commandCount: z.number().int(),
@@ -74,6 +88,39 @@ export const SearchHit = z.object({
   highlights: z.array(z.tuple([z.number().int(), z.number().int()])),
 });
 export type SearchHit = z.infer<typeof SearchHit>;
+
+export const LintFinding = z.object({
+  /** A stable rule id: `step-without-command`, `undefined-placeholder`, `missing-recovery-target`,
+   * `destructive-without-confirm`, `broken-alert-link`, ... */
+  rule: z.string(),
+  severity: z.enum(['error', 'warning']),
+  message: z.string(),
+  /** 1-based source line; 0 when the finding is about the whole file. */
+  line: z.number().int().nonnegative(),
+  procedureIndex: z.number().int().nullable(),
+  stepIndex: z.number().int().nullable(),
+});
+export type LintFinding = z.infer<typeof LintFinding>;
+
+export const RunbookSourceKind = z.enum(['folder', 'git']);
+export const RunbookSource = z.object({
+  id: z.string(),
+  kind: RunbookSourceKind,
+  /** A folder path, or a git repository URL (any URL or path the system `git` can clone). */
+  location: z.string(),
+  /** git only: the branch followed; null means the remote's default. */
+  branch: z.string().nullable(),
+  /** git only: pull on this schedule; null means on demand only. */
+  pullIntervalMinutes: z.number().int().positive().nullable(),
+  /** Folder sources are watched while the core runs. */
+  watching: z.boolean(),
+  lastSyncAt: z.string().nullable(),
+  /** What went wrong on the last sync, written for the operator; null when it went well. */
+  lastError: z.string().nullable(),
+  runbookCount: z.number().int(),
+  createdAt: z.string(),
+});
+export type RunbookSource = z.infer<typeof RunbookSource>;
 
 export const StoreNotice = z.object({
   kind: z.literal('recovered'),
@@ -138,6 +185,26 @@ export const calls = {
     output: ImportResult,
   },
   'runbooks.delete': { input: Id, output: Ok },
+  'runbooks.export': { input: Id, output: z.object({ fileName: z.string(), markdown: z.string() }) },
+  /** Replace the code of the command that starts on `line`; only that block's bytes change. */
+  'runbooks.updateCommand': {
+    input: z.object({ id: z.string().min(1), line: z.number().int().positive(), code: z.string().max(1_000_000) }),
+    output: RunbookDetail,
+  },
+  'runbooks.lint': { input: Id, output: z.array(LintFinding) },
+  'sources.list': { input: z.object({}).strict(), output: z.array(RunbookSource) },
+  'sources.addFolder': { input: z.object({ path: z.string().trim().min(1, 'a folder path is needed').max(4096) }), output: RunbookSource },
+  'sources.addGit': {
+    input: z.object({
+      url: z.string().trim().min(1, 'a repository URL is needed').max(4096),
+      branch: z.string().trim().min(1).max(255).regex(/^[^\s~^:?*[\\]+$/, 'not a valid branch name').nullable().default(null),
+      pullIntervalMinutes: z.number().int().min(1).max(10_080).nullable().default(60),
+    }),
+    output: RunbookSource,
+  },
+  /** Re-read a folder, or pull a git repository, now. */
+  'sources.sync': { input: Id, output: RunbookSource },
+  'sources.remove': { input: Id, output: Ok },
   'runbooks.search': {
     input: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(200).default(50) }),
     output: z.array(SearchHit),
@@ -149,6 +216,7 @@ export const events = {
   'preferences.changed': Preferences,
   'environments.changed': z.object({ ids: z.array(z.string()) }),
   'runbooks.changed': z.object({ ids: z.array(z.string()) }),
+  'sources.changed': z.object({ ids: z.array(z.string()) }),
 } as const;
 
 /**

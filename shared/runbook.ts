@@ -29,6 +29,18 @@ export const Command = z.object({
   /** False for blocks that are only comments, output or a pointer to a dashboard. */
   runnable: z.boolean(),
   placeholders: z.array(Placeholder),
+  /** Fence-line settings (docs/runbook-format.md): a display name for the command. */
+  name: z.string().optional(),
+  /** Fence-line `timeout=120`: seconds after which a run is stopped. */
+  timeoutSeconds: z.number().int().positive().optional(),
+  /** Fence-line `confirm`: the operator must confirm before it runs. */
+  confirm: z.boolean().optional(),
+  /** Fence-line `environment=production`: the kind of environment it is meant for. */
+  environment: z.string().optional(),
+  /** Output lines shown after `$ ` prompt lines in a transcript: what to expect, never run. */
+  expectedOutput: z.string().optional(),
+  /** True when it deletes or takes away something not undone by running it again (list: docs/runbook-format.md); absent otherwise. */
+  destructive: z.boolean().optional(),
 });
 export type Command = z.infer<typeof Command>;
 
@@ -104,6 +116,23 @@ export type EscalationRung = z.infer<typeof EscalationRung>;
 export const ImportWarning = z.object({ line: z.number().int().nonnegative(), message: z.string() });
 export type ImportWarning = z.infer<typeof ImportWarning>;
 
+/** YAML front matter of a Watchfloor-format runbook (docs/runbook-format.md); every key optional. */
+export const RunbookMeta = z.object({
+  id: z.string().optional(),
+  title: z.string().optional(),
+  services: z.array(z.string()).optional(),
+  severity: z.string().optional(),
+  /** `recovery_target`, in minutes: the default for procedures that state none. */
+  recoveryTargetMinutes: z.number().positive().optional(),
+  /** `alerts`: matchers, each an alert name or `label=value` pairs joined by `,`. */
+  alerts: z.array(z.string()).optional(),
+  /** `default_environment`: the environment kind commands run against unless a fence says otherwise. */
+  defaultEnvironment: z.string().optional(),
+  /** `variables`: placeholder names the runbook defines (filled from a form or an environment). */
+  variables: z.array(z.string()).optional(),
+});
+export type RunbookMeta = z.infer<typeof RunbookMeta>;
+
 export const ImportedRunbook = z.object({
   title: z.string(),
   source: z.object({ path: z.string(), sha256: z.string() }),
@@ -116,5 +145,7 @@ export const ImportedRunbook = z.object({
   /** Commands outside any step (e.g. in a procedure's prose or before the first heading). */
   looseCommands: z.array(Command),
   warnings: z.array(ImportWarning),
+  /** The parsed YAML front matter, when the file has any. */
+  meta: RunbookMeta.optional(),
 });
 export type ImportedRunbook = z.infer<typeof ImportedRunbook>;

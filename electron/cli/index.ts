@@ -2,15 +2,17 @@
  * `watchfloor`: the command line over the same core services the UI uses.
  *   watchfloor serve [--port N] [--data-dir DIR]   the headless host on 127.0.0.1
  *   watchfloor import <path...> [--json]            import runbooks into the library
+ *   watchfloor lint <path...> [--json]              check runbooks (files or folders); exit 1 on any error (for CI)
  * Errors are one line on stderr and a non-zero exit status, never a stack trace.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ApiError, type CallName, type CallInput, type CallOutput } from '../../shared/contract';
+import { ApiError, type CallName, type CallInput, type CallOutput, type LintFinding } from '../../shared/contract';
 import { createCore, packageRoot, type Core } from '../core';
 import { dispatch } from '../core/api/dispatch';
 import { defaultDataDir } from '../core/data-dir';
+import { ImportError, importRunbook, lintRunbook } from '../core/runbooks';
 import { startServer } from '../server';
 
 class CliError extends Error {}
@@ -80,7 +82,7 @@ program
         throw new CliError(`cannot read ${p}: ${why}; nothing was imported`);
       }
     });
-    const core = createCore({ dataDir: resolve(opts.dataDir ?? defaultDataDir()), host: 'headless' });
+    const core = createCore({ dataDir: resolve(opts.dataDir ?? defaultDataDir()), host: 'headless', watchSources: false });
     try {
       const result = await call(core, 'runbooks.import', { files });
       if (result.errors.length) {
@@ -100,6 +102,51 @@ program
       core.close();
     }
   });
+
+program
+  .command('lint')
+  .description('check Markdown runbooks: steps without commands, undefined placeholders, missing recovery targets, destructive commands without confirm, broken alert links; exit status 1 on any error')
+  .argument('<path...>', 'Markdown files, or folders to check every .md file in')
+  .option('--json', 'print the findings as JSON: {"files":[{"path","findings":[{"rule","severity","message","line",...}]}]}')
+  .action((paths: string[], opts: { json?: boolean }) => {
+    // Pure: the files are read and checked, nothing is imported into the library.
+    const files = paths.flatMap(markdownFiles).map((p) => {
+      let findings: LintFinding[];
+      try {
+        findings = lintRunbook(importRunbook(readFileSync(resolve(p), 'utf8'), resolve(p)));
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        const message = error instanceof ImportError ? error.message
+          : e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.code === 'EACCES' ? 'permission denied' : e.message;
+        findings = [{ rule: 'unreadable', severity: 'error', message: `cannot check it: ${message}`, line: 0, procedureIndex: null, stepIndex: null }];
+      }
+      return { path: p, findings };
+    });
+    const all = files.flatMap((f) => f.findings);
+    const errors = all.filter((f) => f.severity === 'error').length;
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ files }, null, 2) + '\n');
+    } else {
+      for (const f of files) for (const x of f.findings) process.stdout.write(`${f.path}:${x.line}: ${x.severity} ${x.rule}: ${x.message}\n`);
+      process.stdout.write(`${errors} error(s), ${all.length - errors} warning(s) in ${files.length} file(s)\n`);
+    }
+    if (errors) process.exitCode = 1;
+  });
+
+/** A path as given, or the Markdown files under it when it is a folder (sorted, so CI output is stable). */
+function markdownFiles(path: string): string[] {
+  let folder = false;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    return [path]; // reported as unreadable where it is read
+  }
+  if (!folder) return [path];
+  return readdirSync(path, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(md|markdown)$/i.test(f) && !f.split(/[\\/]/).includes('node_modules'))
+    .sort()
+    .map((f) => join(path, f));
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof CliError || error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);

@@ -14,6 +14,7 @@ import { EventBus } from './events';
 import { Log } from './log';
 import { PreferenceService } from './preferences';
 import { RunbookLibrary } from './runbooks';
+import { RunbookSources, type Timers } from './sources';
 
 export interface CoreOptions {
   dataDir: string;
@@ -23,6 +24,13 @@ export interface CoreOptions {
   bundledRunbooksDir?: string | null;
   /** Mirror log lines somewhere (stderr in the CLI). */
   echoLog?: ((line: string) => void) | null;
+  /** The git binary runbook sources clone and pull with; default 'git' on PATH. */
+  git?: string;
+  /** Timers for source watching and scheduled pulls; tests pass fake ones. */
+  timers?: Timers;
+  /** Watch folder sources and schedule git pulls (default true). A one-off CLI command that
+   * only reads or imports files has no use for either. */
+  watchSources?: boolean;
 }
 
 export type Handlers = {
@@ -64,6 +72,16 @@ export function createCore(options: CoreOptions): Core {
   const environments = new EnvironmentService(db, clock);
   const preferences = new PreferenceService(db);
   const runbooks = new RunbookLibrary(db, clock);
+  const sources = new RunbookSources(db, runbooks, clock, log, {
+    dataDir: options.dataDir,
+    ...(options.git ? { git: options.git } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
+  // A watched folder or a scheduled pull changes the library with no call to answer: tell the UI.
+  sources.onChange(({ sourceIds, runbookIds }) => {
+    events.emit('sources.changed', { ids: sourceIds });
+    if (runbookIds.length) events.emit('runbooks.changed', { ids: runbookIds });
+  });
 
   const bundledDir = options.bundledRunbooksDir === undefined ? defaultBundledRunbooksDir() : options.bundledRunbooksDir;
   if (bundledDir) {
@@ -124,6 +142,24 @@ export function createCore(options: CoreOptions): Core {
       return { ok: true as const };
     },
     'runbooks.search': ({ query, limit }) => runbooks.search(query, limit),
+    'runbooks.export': ({ id }) => runbooks.exportMarkdown(id),
+    'runbooks.updateCommand': ({ id, line, code }) => {
+      const detail = runbooks.updateCommand(id, line, code);
+      events.emit('runbooks.changed', { ids: [id] });
+      return detail;
+    },
+    'runbooks.lint': ({ id }) => runbooks.lint(id, [...new Set(environments.list().flatMap((e) => e.variables.map((v) => v.key)))]),
+    'sources.list': () => sources.list(),
+    // Adding and syncing report through onChange (sources.changed, runbooks.changed).
+    'sources.addFolder': ({ path }) => sources.addFolder(path),
+    'sources.addGit': (input) => sources.addGit(input),
+    'sources.sync': ({ id }) => sources.sync(id),
+    'sources.remove': ({ id }) => {
+      const { runbookIds } = sources.remove(id);
+      events.emit('sources.changed', { ids: [id] });
+      if (runbookIds.length) events.emit('runbooks.changed', { ids: runbookIds });
+      return { ok: true as const };
+    },
   };
 
   const streams: StreamOpeners = {
@@ -147,6 +183,7 @@ export function createCore(options: CoreOptions): Core {
     },
   };
 
+  if (options.watchSources !== false) sources.start();
   log.info(`core started`, { host: options.host, dataDir: options.dataDir });
   return {
     handlers,
@@ -155,6 +192,7 @@ export function createCore(options: CoreOptions): Core {
     log,
     db,
     close() {
+      sources.stop();
       db.close();
     },
   };

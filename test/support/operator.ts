@@ -67,3 +67,30 @@ export async function openFirstSeed(page: Page): Promise<void> {
   await expect(commands.nth(0)).toHaveAccessibleName(/line 16$/); // the opening fence
   await expect(commands.nth(3)).toContainText('kubectl scale deployment torrentflow-agent --replicas=10');
 }
+
+export const library = (page: Page) => page.getByRole('list', { name: 'Runbooks in the library' });
+
+/** The library entry of a runbook, found by its file name (part of the entry's accessible name). */
+export const libraryItem = (page: Page, fileName: RegExp) => library(page).getByRole('button', { name: fileName });
+
+/** Adds a watched folder through the Sources dialog and waits until it is listed. */
+export async function addFolderSource(page: Page, path: string): Promise<void> {
+  await goTo(page, 'Runbooks');
+  await page.getByRole('button', { name: /^Sources/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Runbook sources' });
+  await dialog.getByRole('textbox', { name: 'Folder path' }).fill(path);
+  await dialog.getByRole('button', { name: 'Add folder' }).click();
+  await expect(dialog.getByRole('list', { name: 'Sources' }).getByRole('listitem', { name: path })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** Rewrites the code of the open runbook's command that starts on `line`, through its inline editor. */
+export async function editCommand(page: Page, line: number, code: string): Promise<void> {
+  const command = page.getByRole('figure', { name: new RegExp(`, line ${line}$`) });
+  await command.getByRole('button', { name: `Edit command from line ${line}` }).click();
+  await command.getByRole('textbox', { name: `Code of the command from line ${line}` }).fill(code);
+  await command.getByRole('button', { name: 'Save' }).click();
+  await expect(command.getByRole('textbox', { name: `Code of the command from line ${line}` })).toBeHidden();
+  await expect(command.locator('pre')).toContainText(code);
+}

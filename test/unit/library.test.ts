@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../electron/core/clock';
@@ -193,5 +193,78 @@ describe('bundled runbooks', () => {
     expect(library.importBundled(folder).map((r) => r.sourceName)).toEqual(['b.md']);
     rmSync(folder, { recursive: true });
     expect(library.importBundled(folder)).toEqual([]);
+  });
+});
+
+describe('editing a command', () => {
+  const text = [
+    '# API', // 1
+    '', // 2
+    '## Restart', // 3
+    '', // 4
+    '1. Drain:', // 5
+    '   ```bash', // 6
+    '   kubectl drain node-1', // 7
+    '   ```', // 8
+    '2. Restart:', // 9
+    '   ```bash', // 10
+    '   systemctl restart api', // 11
+    '   systemctl status api', // 12
+    '   ```', // 13
+    '3. Check `curl -fsS http://localhost:8080/health`', // 14
+    '',
+  ].join('\r\n');
+  /** The text with lines `from`..`to` (1-based, inclusive) replaced. */
+  const withLines = (from: number, to: number, lines: string[]) => {
+    const all = text.split('\r\n');
+    all.splice(from - 1, to - from + 1, ...lines);
+    return all.join('\r\n');
+  };
+
+  it('rewrites only that block of an upload, and the library follows', () => {
+    const [summary] = library.importFiles([{ path: 'api.md', text }]).imported;
+    expect(summary).toMatchObject({ origin: 'upload', editable: true, changedAt: null });
+    now = new Date('2026-11-25T12:00:00Z');
+    const detail = library.updateCommand(summary!.id, 10, 'kubectl rollout restart deploy/api');
+    expect(detail.sourceText).toBe(withLines(11, 12, ['   kubectl rollout restart deploy/api']));
+    expect(detail.summary).toMatchObject({ id: summary!.id, changedAt: now.toISOString(), origin: 'upload' });
+    expect(detail.runbook.procedures[0]!.steps[1]!.commands[0]!.code).toBe('kubectl rollout restart deploy/api');
+    expect(library.search('rollout', 5).map((h) => h.runbookId)).toEqual([summary!.id]);
+    expect(library.search('systemctl', 5)).toEqual([]);
+  });
+
+  it('writes a folder runbook’s file first, changing only that block’s bytes', () => {
+    const folder = path.join(dir.path, 'ops');
+    mkdirSync(folder);
+    const file = path.join(folder, 'api.md');
+    writeFileSync(file, text, { mode: 0o640 });
+    const [summary] = library.importFiles([{ path: file, text, origin: 'folder', changedAt: '2026-01-01T00:00:00.000Z' }]).imported;
+    expect(summary).toMatchObject({ origin: 'folder', editable: true });
+    const detail = library.updateCommand(summary!.id, 6, 'kubectl drain node-1 --ignore-daemonsets\nkubectl get nodes');
+    const expected = withLines(7, 7, ['   kubectl drain node-1 --ignore-daemonsets', '   kubectl get nodes']);
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+    expect(detail.sourceText).toBe(expected);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readdirSync(folder)).toEqual(['api.md']);
+    expect(detail.summary.changedAt).toBe(statSync(file).mtime.toISOString());
+  });
+
+  it('refuses to overwrite a folder file changed on disk meanwhile, changing nothing', () => {
+    const file = path.join(dir.path, 'api.md');
+    writeFileSync(file, text);
+    const [summary] = library.importFiles([{ path: file, text, origin: 'folder' }]).imported;
+    writeFileSync(file, `${text}\nEdited in an editor.\n`);
+    expect(() => library.updateCommand(summary!.id, 6, 'true')).toThrow(expect.objectContaining({ code: 'conflict', message: expect.stringContaining('changed on disk') }));
+    expect(readFileSync(file, 'utf8')).toBe(`${text}\nEdited in an editor.\n`);
+    expect(library.get(summary!.id).sourceText).toBe(text);
+  });
+
+  it('refuses bundled runbooks and lines where no command starts, saying what to do', () => {
+    const [bundled] = library.importBundled(bundledDir);
+    expect(bundled).toMatchObject({ origin: 'bundled', editable: false });
+    expect(() => library.updateCommand(bundled!.id, 1, 'true')).toThrow(expect.objectContaining({ code: 'conflict', message: expect.stringContaining('ships with Watchfloor and is read-only') }));
+    const [upload] = library.importFiles([{ path: 'api.md', text }]).imported;
+    expect(() => library.updateCommand(upload!.id, 2, 'true')).toThrow(expect.objectContaining({ code: 'invalid_arguments', message: expect.stringContaining('no command starts on line 2') }));
+    expect(library.get(upload!.id).sourceText).toBe(text);
   });
 });

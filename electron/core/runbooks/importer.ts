@@ -5,10 +5,12 @@
  *
  * markdown-it does the Markdown; this file only reads its token stream, in one forward pass per
  * level, so the cost stays linear in the input (markdown-it's own `maxNesting` bounds depth).
- * The format it understands is documented in docs/import-json.md.
+ * The output is documented in docs/import-json.md; the Watchfloor format (front matter, step
+ * timers, fence settings) in docs/runbook-format.md.
  */
 import { createHash } from 'node:crypto';
 import MarkdownIt, { type Token } from 'markdown-it';
+import { parse as parseYaml } from 'yaml';
 import type {
   AlertRule,
   Command,
@@ -18,6 +20,7 @@ import type {
   Placeholder,
   Procedure,
   ProcedureKind,
+  RunbookMeta,
   SeverityLevel,
   Step,
 } from '../../../shared/runbook';
@@ -47,12 +50,26 @@ export function importRunbook(text: string, sourcePath: string): ImportedRunbook
   assertRunbookText(text, warnings);
   const sha256 = hashText(text);
 
-  const src = stripFrontMatter(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const { src, frontMatter } = splitFrontMatter(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const meta = frontMatter === null ? undefined : readMeta(frontMatter, warnings);
   const env = {};
   const tokens = parseInChunks(src, env);
   warnAboutSkippedContent(src, tokens, warnings);
 
-  return new RunbookReader(tokens, warnings).read(sourcePath, sha256);
+  const runbook = new RunbookReader(tokens, warnings).read(sourcePath, sha256);
+  if (meta) applyMeta(runbook, meta);
+  return runbook;
+}
+
+/** Front matter wins for the title; its recovery target is the default of every procedure. */
+function applyMeta(runbook: ImportedRunbook, meta: RunbookMeta): void {
+  runbook.meta = meta;
+  if (meta.title) runbook.title = meta.title;
+  const target = meta.recoveryTargetMinutes;
+  if (target === undefined) return;
+  for (const p of runbook.procedures) {
+    if (p.kind === 'procedure' && p.recoveryTargetMinutes === null) p.recoveryTargetMinutes = target;
+  }
 }
 
 /**
@@ -149,20 +166,122 @@ function lineAt(text: string, index: number): number {
 }
 
 /**
- * YAML front matter (`---` ... `---` at the very top) is not part of the runbook's Markdown. No
- * YAML library is a dependency, so it is not interpreted yet: its lines are blanked (so every line
- * number stays true) and the Markdown after it is read as usual.
+ * YAML front matter (`---` ... `---` at the very top) is not part of the runbook's Markdown: its
+ * lines are blanked (so every line number stays true) and its YAML is returned for readMeta.
  */
-function stripFrontMatter(text: string): string {
+function splitFrontMatter(text: string): { src: string; frontMatter: string | null } {
   const open = /^---[ \t]*\r?\n/.exec(text);
-  if (!open) return text;
-  const close = /^(?:---|\.\.\.)[ \t]*$/m;
+  if (!open) return { src: text, frontMatter: null };
+  const close = /^(?:---|\.\.\.)[ \t]*\r?$/m;
   const rest = text.slice(open[0].length, open[0].length + 64 * 1024);
   const m = close.exec(rest);
-  if (!m) return text;
+  if (!m) return { src: text, frontMatter: null };
   const end = open[0].length + m.index + m[0].length;
   const lines = text.slice(0, end).split('\n').length - 1;
-  return '\n'.repeat(lines) + text.slice(end);
+  return { src: '\n'.repeat(lines) + text.slice(end), frontMatter: rest.slice(0, m.index) };
+}
+
+/**
+ * The front matter keys of docs/runbook-format.md. Unknown keys are ignored (other tools put
+ * theirs there too); a key of the wrong shape is a warning, never a refusal.
+ */
+function readMeta(yaml: string, warnings: ImportWarning[]): RunbookMeta {
+  if (nestsTooDeep(yaml)) {
+    warnings.push({ line: 1, message: `the front matter nests more than ${MAX_YAML_DEPTH} levels deep; it was ignored` });
+    return {};
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(yaml, { maxAliasCount: 100, logLevel: 'error' }); // warnings are not printed: the importer does no I/O
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+    warnings.push({ line: 1, message: `the front matter is not valid YAML (${message}); it was ignored` });
+    return {};
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    warnings.push({ line: 1, message: 'the front matter is not a set of `key: value` lines; it was ignored' });
+    return {};
+  }
+  const fm = data as Record<string, unknown>;
+  const meta: RunbookMeta = {};
+  const bad = (key: string, shape: string) => warnings.push({ line: 1, message: `front matter \`${key}\` should be ${shape}; it was ignored` });
+  const text = (key: string): string | undefined => {
+    const v = fm[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string' || typeof v === 'number') return String(v).trim() || undefined;
+    bad(key, 'a single value');
+    return undefined;
+  };
+  const list = (key: string): string[] | undefined => {
+    const v = fm[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+    if (Array.isArray(v)) return v.map(matcherText).filter((x): x is string => !!x);
+    if (typeof v === 'object') return Object.keys(v);
+    bad(key, 'a list');
+    return undefined;
+  };
+  const id = text('id');
+  if (id) meta.id = id;
+  const title = text('title');
+  if (title) meta.title = title;
+  const services = list('services');
+  if (services) meta.services = services;
+  const severity = text('severity');
+  if (severity) meta.severity = severity;
+  const recovery = text('recovery_target');
+  if (recovery) {
+    const minutes = /^\d+(\.\d+)?$/.test(recovery) ? Number(recovery) : parseMinutes(recovery);
+    if (minutes !== null && minutes > 0) meta.recoveryTargetMinutes = minutes;
+    else bad('recovery_target', 'a duration such as `15 min`');
+  }
+  const alerts = list('alerts');
+  if (alerts) meta.alerts = alerts;
+  const environment = text('default_environment');
+  if (environment) meta.defaultEnvironment = environment;
+  const variables = list('variables');
+  if (variables) meta.variables = variables;
+  return meta;
+}
+
+/**
+ * The YAML parser recurses per level (a deep enough `[[[[...` exhausts the stack or the memory), and
+ * front matter is a few flat keys: deeper than this is not a runbook's front matter.
+ */
+const MAX_YAML_DEPTH = 32;
+
+function nestsTooDeep(yaml: string): boolean {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < yaml.length; i++) {
+    const c = yaml[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+      else if (c === '\n') quote = '';
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_YAML_DEPTH) return true;
+    } else if (c === ']' || c === '}') {
+      depth = Math.max(0, depth - 1);
+    } else if (c === '\n' || i === 0) {
+      // block nesting: indentation and `- ` / `? ` / `: ` indicators at the start of a line
+      let j = c === '\n' ? i + 1 : i;
+      while (j < yaml.length && (yaml[j] === ' ' || yaml[j] === '-' || yaml[j] === '?' || yaml[j] === ':' || yaml[j] === '\t')) j++;
+      if (j - i > MAX_YAML_DEPTH * 4) return true;
+    }
+  }
+  return false;
+}
+
+/** An alert matcher as written: `Name`, or `{alertname: X, severity: critical}` as `alertname=X,severity=critical`. */
+function matcherText(v: unknown): string | null {
+  if (typeof v === 'string' || typeof v === 'number') return String(v).trim() || null;
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    return Object.entries(v).map(([k, x]) => `${k}=${String(x)}`).join(',') || null;
+  }
+  return null;
 }
 
 function warnAboutSkippedContent(src: string, tokens: Token[], warnings: ImportWarning[]): void {
@@ -214,7 +333,7 @@ const ID_SUFFIX = /[([]([A-Z][A-Z0-9]{0,11}-\d{1,6})[)\]]\s*$/;
 const NUMBER_PREFIX = /^(?:step\s+)?(\d{1,3})\s*[.):]\s+(?=\S)/i;
 
 /** `# 1. Stop everything` / `-- 2) Reset` / `// Step 3: ...` inside a code block. */
-const COMMENT_STEP = /^[ \t]*(?:#+|--|\/\/)[ \t]*(?:step[ \t]+)?(\d{1,3})[.):][ \t]+(\S.*)$/i;
+export const COMMENT_STEP = /^[ \t]*(?:#+|--|\/\/)[ \t]*(?:step[ \t]+)?(\d{1,3})[.):][ \t]+(\S.*)$/i;
 
 const RECOVERY_LABEL = /^(?:recovery(?:\s+time)?(?:\s+target|\s+objective)?|rto|time\s+to\s+recover(?:y)?|target\s+recovery\s+time)$/i;
 const TRIGGER_LABEL = /^(?:alerts?|triggers?|triggered\s+by|fires\s+when|alert\s+condition)$/i;
@@ -222,7 +341,7 @@ const TRIGGER_LABEL = /^(?:alerts?|triggers?|triggered\s+by|fires\s+when|alert\s
 const DESCRIPTIVE = /\b(symptoms?|signals?|impact|prevention|scope|overview|background|context|notes?|services|defaults|examples?|related|links|see also|owners?|contacts?|references?)\b/i;
 const SECTION_NAMES =
   /^(symptoms?|immediate\s+actions?|actions?|investigation(\s+steps)?|diagnosis(\s+steps)?|diagnostics?|triage|checks?|resolution(\s+paths)?|remediation|mitigation|fix(es)?|recovery|rollback|verification|verify|prevention|steps?|procedure|escalation|root\s+cause|impact)$/i;
-const ALTERNATIVES_NAMES = /\b(paths?|alternatives?|options?|scenarios?)\b/i;
+export const ALTERNATIVES_NAMES = /\b(paths?|alternatives?|options?|scenarios?)\b/i;
 const ALTERNATIVE_LABEL = /^(?:path|option|alternative|scenario|plan|case)\s+[\w.-]{1,3}\b/i;
 const NOTES_NAMES = /^(table\s+of\s+contents|contents|toc|related(\s+\w+)*|see\s+also|links|scope|overview|introduction|about(\s+\w+)*|background|glossary|changelog|history|debugging\b.*)$/i;
 const REFERENCE_NAMES = /\b(reference|escalation|severity|severities|priorit(y|ies)|contacts?|matrix|template|important\s+files|cheat\s*sheet|quick\s+reference|on-?call\s+rota|ports?|thresholds?)\b/i;
@@ -415,10 +534,11 @@ function firstCodeLine(code: string, sql: boolean): string {
   return '';
 }
 
-/** Shell transcripts (`$ cmd` then output): keep the commands, drop the prompts and the output. */
-function stripPrompts(code: string): string {
-  if (!/^[ \t]*\$ /m.test(code)) return code;
+/** Shell transcripts (`$ cmd` then output): keep the commands without prompts; output is expected output. */
+function stripPrompts(code: string): { code: string; output: string } {
+  if (!/^[ \t]*\$ /m.test(code)) return { code, output: '' };
   const out: string[] = [];
+  const output: string[] = [];
   let continued = false;
   for (const line of code.split('\n')) {
     const m = /^[ \t]*\$ (.*)$/.exec(line);
@@ -430,9 +550,83 @@ function stripPrompts(code: string): string {
       continued = line.endsWith('\\');
     } else if (/^\s*#/.test(line)) {
       out.push(line);
+    } else if (line.trim()) {
+      output.push(line);
     }
   }
-  return out.join('\n');
+  return { code: out.join('\n'), output: output.join('\n') };
+}
+
+/**
+ * Commands an SRE would not run without a second look: they delete data or take capacity away in a
+ * way that is not undone by running them again. The one list (docs/runbook-format.md copies it);
+ * the linter asks for `confirm` on every command that matches. Restarts (`rollout restart`,
+ * `systemctl restart`) are routine remediation and are not on it.
+ */
+export const DESTRUCTIVE_COMMANDS: readonly { pattern: RegExp; what: string }[] = [
+  { pattern: /\brm\s+(?:-\w*[rRf]|--recursive|--force)/, what: '`rm -r` / `rm -f`' },
+  { pattern: /\b(?:kubectl|oc)\b[^\n|;&]*\s(?:delete|drain)\b/, what: '`kubectl delete`, `kubectl drain`' },
+  { pattern: /\bscale\b[^\n|;&]*--replicas[= ]0\b/, what: 'scaling to `--replicas=0`' },
+  { pattern: /\bhelm\s+(?:uninstall|delete|rollback)\b/, what: '`helm uninstall`, `helm rollback`' },
+  { pattern: /\b(?:docker|podman|docker-compose)\b[^\n|;&]*\s(?:rm|rmi|prune|kill)\b|\bcompose\s+down\b[^\n]*\s-v\b/, what: '`docker rm`, `rmi`, `prune`, `kill`, `compose down -v`' },
+  { pattern: /\bgit\s+(?:push\b[^\n]*(?:--force|\s-f\b)|reset\s+--hard|clean\s+-\w*f)/, what: '`git push --force`, `git reset --hard`, `git clean -f`' },
+  { pattern: /\b(?:terraform|tofu)\s+destroy\b|\bterraform\s+state\s+rm\b/, what: '`terraform destroy`, `terraform state rm`' },
+  { pattern: /\b(?:wrangler|pscale|flyctl|fly|heroku|doctl|vercel|supabase|gcloud|az|aws)\b[^\n|;&]*\s(?:delete|destroy|purge|rb|rm|delete-[\w-]+|terminate-[\w-]+)\b/, what: 'a cloud CLI\'s `delete` / `destroy` / `rm` / `terminate-*`' },
+  { pattern: /\bdrop\s+(?:table|database|schema|index|view|user|role)\b|\btruncate\b|\bdelete\s+from\b/i, what: 'SQL `DROP`, `TRUNCATE`, `DELETE FROM`' },
+  { pattern: /\bflush(?:all|db)\b/i, what: 'Redis `FLUSHALL` / `FLUSHDB`' },
+  { pattern: /\bfind\b[^\n|;&]*\s-delete\b/, what: '`find ... -delete`' },
+  { pattern: /\bmkfs\b|\bdd\b[^\n]*\bof=\/dev\/|\bshred\b|\bwipefs\b/, what: '`mkfs`, `dd of=/dev/...`, `shred`' },
+];
+const DESTRUCTIVE_ANY = new RegExp(DESTRUCTIVE_COMMANDS.map((d) => `(?:${d.pattern.source})`).join('|'), 'i');
+/**
+ * A word every pattern above needs, case-sensitive where the patterns are (one cheap scan, so
+ * the importer's speed does not depend on the list's length). Extend it with the list.
+ */
+const DESTRUCTIVE_HINT =
+  /\b(?:rmi?|delete|drain|replicas|uninstall|rollback|prune|kill|down|push|reset|clean|destroy|state|purge|rb|terminate|mkfs|dd|shred|wipefs|[Dd][Rr][Oo][Pp]|[Tt][Rr][Uu][Nn][Cc][Aa][Tt][Ee]|[Dd][Ee][Ll][Ee][Tt][Ee]|[Ff][Ll][Uu][Ss][Hh]\w*)\b/;
+
+/** Whether any non-comment line of a command's code matches DESTRUCTIVE_COMMANDS. */
+export function isDestructive(code: string, sql: boolean): boolean {
+  return destructiveLine(code, sql) !== null;
+}
+
+/** The first non-comment line of a command's code that matches DESTRUCTIVE_COMMANDS, or null. */
+export function destructiveLine(code: string, sql: boolean): string | null {
+  if (!DESTRUCTIVE_HINT.test(code) || !DESTRUCTIVE_ANY.test(code)) return null;
+  return code.split('\n').find((l) => !isCommentLine(l, sql) && DESTRUCTIVE_ANY.test(l)) ?? null;
+}
+
+/** Settings on a fence line: `bash {name="Restart the API" timeout=120 confirm environment=production}`. */
+export interface FenceSettings {
+  name?: string;
+  timeoutSeconds?: number;
+  confirm?: boolean;
+  environment?: string;
+}
+
+const FENCE_SETTING = /([A-Za-z_][\w-]*)(?:\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s}]+)))?/g;
+
+export function fenceSettings(info: string): FenceSettings | null {
+  const open = info.indexOf('{');
+  if (open === -1) return null;
+  const close = info.lastIndexOf('}');
+  const body = info.slice(open + 1, close > open ? close : undefined);
+  const settings: FenceSettings = {};
+  for (const m of body.matchAll(FENCE_SETTING)) {
+    const key = m[1]!.toLowerCase();
+    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? m[4]);
+    if (key === 'name') {
+      if (value) settings.name = value;
+    } else if (key === 'timeout') {
+      const seconds = value ? (/^\d+$/.test(value) ? Number(value) : Math.round((parseMinutes(value) ?? 0) * 60)) : 0;
+      if (seconds > 0) settings.timeoutSeconds = seconds;
+    } else if (key === 'confirm') {
+      settings.confirm = value === undefined || !/^(false|no|0)$/i.test(value);
+    } else if (key === 'environment' || key === 'env') {
+      if (value) settings.environment = value;
+    }
+  }
+  return settings;
 }
 
 function describeCode(
@@ -441,15 +635,17 @@ function describeCode(
   line: number,
   endLine: number,
   origin: Command['origin'],
+  settings: FenceSettings | null = null,
 ): Command {
-  let language = info.trim().split(/\s+/)[0]!.toLowerCase().replace(/^\{\.?|\}$/g, '');
+  let language = info.trim().split(/[\s{]+/)[0]!.toLowerCase().replace(/^\{\.?|\}$/g, '');
   if (!language) {
     const first = firstCodeLine(rawCode, true);
     language = SQL_START.test(first) ? 'sql' : isCommandLike(first.trim().replace(/^\$\s+/, '')) ? 'bash' : first ? 'text' : 'bash';
   }
   const shellLike = SHELL_LANGUAGES.has(language);
   const sql = SQL_LANGUAGES.has(language);
-  const code = shellLike ? stripPrompts(rawCode) : rawCode;
+  const transcript = shellLike ? stripPrompts(rawCode) : null;
+  const code = transcript ? transcript.code : rawCode;
   const first = firstCodeLine(code, sql);
   let kind: string;
   let runnable: boolean;
@@ -465,7 +661,7 @@ function describeCode(
     kind = LANGUAGE_KIND[language] ?? language;
     runnable = false;
   }
-  return {
+  const command: Command = {
     code,
     language,
     kind,
@@ -475,6 +671,11 @@ function describeCode(
     runnable,
     placeholders: findPlaceholders(code, shellLike || sql),
   };
+  // Present only when true, so the JSON of ordinary commands stays as it was.
+  if (runnable && isDestructive(code, sql)) command.destructive = true;
+  if (transcript?.output) command.expectedOutput = transcript.output;
+  if (settings) Object.assign(command, settings);
+  return command;
 }
 
 /** Whether inline code reads as a command: a known executable (or a script path) with arguments. */
@@ -1301,7 +1502,7 @@ class RunbookReader {
   private codeCommand(t: Token): Command {
     const map = t.map ?? [0, 1];
     const code = t.content.endsWith('\n') ? t.content.slice(0, -1) : t.content;
-    if (t.type === 'fence') return describeCode(code, t.info, map[0] + 1, map[1], 'fence');
+    if (t.type === 'fence') return describeCode(code, t.info, map[0] + 1, map[1], 'fence', t.info.includes('{') ? fenceSettings(t.info) : null);
     return describeCode(code, '', map[0] + 1, map[1], 'indented');
   }
 
@@ -1331,7 +1532,8 @@ class RunbookReader {
       const notes = body.filter((l) => isCommentLine(l, sql) && l.trim()).map((l) => l.trim().replace(/^(#+|--|\/\/)\s?/, ''));
       const commands: Command[] = [];
       if (body.length) {
-        const c = describeCode(body.join('\n'), whole.language, firstCodeLine + a, firstCodeLine + z - 1, 'comment-step');
+        const settings = { name: whole.name, timeoutSeconds: whole.timeoutSeconds, confirm: whole.confirm, environment: whole.environment };
+        const c = describeCode(body.join('\n'), whole.language, firstCodeLine + a, firstCodeLine + z - 1, 'comment-step', whole.confirm !== undefined || whole.timeoutSeconds || whole.environment ? withoutUndefined({ ...settings, name: undefined }) : null);
         commands.push(c);
       }
       return {
@@ -1452,16 +1654,45 @@ class RunbookReader {
   }
 }
 
+/**
+ * The step timer annotation of docs/runbook-format.md: `<!-- timer: 5m -->` (invisible on GitHub)
+ * or `⏱ 5 min` (readable there), on the step's title line. It wins over a duration guessed from
+ * the prose, and is removed from the title and text. Only the title and the text's first line are
+ * looked at, so a long step costs nothing more.
+ */
+const TIMER_ANNOTATION = /[ \t]*(?:<!--\s*timer:\s*([^>\n]*?)\s*-->|⏱\uFE0F?[ \t]*(\d+(?:\.\d+)?[ \t]*[A-Za-z]+))/;
+
 function finishStep(s: StepDraft): Step {
-  const text = s.text.filter(Boolean).join('\n').trim();
+  let title = s.title;
+  let text = s.text.filter(Boolean).join('\n').trim();
+  let timerSeconds: number | null = null;
+  const nl = text.indexOf('\n');
+  let head = nl === -1 ? text : text.slice(0, nl);
+  if (title.includes('timer') || title.includes('⏱') || head.includes('timer') || head.includes('⏱')) {
+    const take = (line: string): string => {
+      const m = TIMER_ANNOTATION.exec(line);
+      if (!m) return line;
+      const minutes = parseMinutes(m[1] ?? m[2]!);
+      if (minutes !== null && minutes > 0 && timerSeconds === null) timerSeconds = Math.round(minutes * 60);
+      return (line.slice(0, m.index) + line.slice(m.index + m[0].length)).trim();
+    };
+    title = take(title) || s.title;
+    head = take(head);
+    text = (nl === -1 ? head : head + text.slice(nl)).trim();
+  }
   return {
-    title: s.title,
+    title,
     line: s.line,
     endLine: s.commands.reduce((end, c) => Math.max(end, c.endLine), Math.max(s.line, s.endLine)),
     text,
-    timerSeconds: timerFrom(`${s.title}\n${text}`),
+    timerSeconds: timerSeconds ?? timerFrom(`${title}\n${text}`),
     commands: s.commands,
   };
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
 }
 
 function stripNumber(label: string): string {

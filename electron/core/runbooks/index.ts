@@ -4,3 +4,6 @@
  */
 export { ImportError, MAX_RUNBOOK_BYTES, hashText, importRunbook } from './importer';
 export { RunbookLibrary, type RunbookFile } from './library';
+export { EditError, replaceCommandCode } from './edit';
+export { exportRunbook } from './export';
+export { lintRunbook, type LintOptions } from './lint';

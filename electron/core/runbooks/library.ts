@@ -6,26 +6,46 @@
  * stored text; an `outline` (where each procedure and step is) places search hits.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import {
   ApiError,
   type ImportResult,
+  type LintFinding,
   type RunbookDetail,
+  type RunbookOrigin,
   type RunbookSummary,
   type SearchHit,
 } from '../../../shared/contract';
 import type { ImportedRunbook } from '../../../shared/runbook';
 import type { Clock } from '../clock';
 import type { Db } from '../db';
+import { EditError, replaceCommandCode } from './edit';
+import { exportRunbook } from './export';
 import { ImportError, hashText, importRunbook } from './importer';
+import { lintRunbook } from './lint';
 
 export interface RunbookFile {
   /** Where it came from: a file path, or `bundled:<filename>` for the runbooks we ship. */
   path: string;
   text: string;
   bundled?: boolean;
+  /** Default: 'bundled' when `bundled`, else 'upload'. */
+  origin?: RunbookOrigin;
+  /** The folder or git source it belongs to (origin 'folder' or 'git'). */
+  sourceId?: string | null;
+  /** When its source last changed (file mtime, commit time); null when unknown. */
+  changedAt?: string | null;
+}
+
+/** A runbook as its source sees it: enough to tell what changed since the last sync. */
+export interface SourceEntry {
+  id: string;
+  path: string;
+  sha256: string;
+  archived: boolean;
+  changedAt: string | null;
 }
 
 /** Files per durable commit when importing many at once. */
@@ -38,6 +58,10 @@ interface SummaryRow {
   source_name: string;
   sha256: string;
   bundled: number;
+  origin: RunbookOrigin;
+  source_id: string | null;
+  archived: number;
+  changed_at: string | null;
   procedure_count: number;
   step_count: number;
   command_count: number;
@@ -54,7 +78,8 @@ interface Outline {
   c: [number, number][];
 }
 
-const SUMMARY_COLUMNS = 'id, title, source_path, source_name, sha256, bundled, procedure_count, step_count, command_count, imported_at';
+const SUMMARY_COLUMNS =
+  'id, title, source_path, source_name, sha256, bundled, origin, source_id, archived, changed_at, procedure_count, step_count, command_count, imported_at';
 /** Hits from one runbook before the next runbook's are shown (more when few runbooks match). */
 const HITS_PER_RUNBOOK = 3;
 /** Runbooks read for one search, best ranked first: at most this many, and no more than
@@ -78,6 +103,10 @@ export class RunbookLibrary {
     unindex: Statement<[number, string, string, string]>;
     search: Statement<[string], { seq: number; marked: string }>;
     hitContext: Statement<[number], { id: string; title: string; outline: string }>;
+    ofSource: Statement<[string], { id: string; source_path: string; sha256: string; archived: number; changed_at: string | null }>;
+    setArchived: Statement<[number, string]>;
+    release: Statement<[string]>;
+    sourceLocation: Statement<[string], { location: string }>;
   };
   private readonly storeTransaction: (file: RunbookFile, runbook: ImportedRunbook) => RunbookSummary;
   private readonly deleteTransaction: (id: string) => boolean;
@@ -95,14 +124,14 @@ export class RunbookLibrary {
       indexed: db.prepare('SELECT title, headings, source_text FROM runbooks WHERE seq = ?'),
       seqOf: db.prepare('SELECT seq FROM runbooks WHERE id = ?'),
       insert: db.prepare(
-        `INSERT INTO runbooks (id, title, source_path, source_name, sha256, bundled, source_text, headings, outline,
-           procedure_count, step_count, command_count, imported_at)
-         VALUES (@id, @title, @sourcePath, @sourceName, @sha256, @bundled, @sourceText, @headings, @outline,
-           @procedureCount, @stepCount, @commandCount, @importedAt)`,
+        `INSERT INTO runbooks (id, title, source_path, source_name, sha256, bundled, origin, source_id, archived, changed_at,
+           source_text, headings, outline, procedure_count, step_count, command_count, imported_at)
+         VALUES (@id, @title, @sourcePath, @sourceName, @sha256, @bundled, @origin, @sourceId, 0, @changedAt,
+           @sourceText, @headings, @outline, @procedureCount, @stepCount, @commandCount, @importedAt)`,
       ),
       update: db.prepare(
         `UPDATE runbooks SET title = @title, source_name = @sourceName, sha256 = @sha256, bundled = @bundled,
-           source_text = @sourceText, headings = @headings, outline = @outline, procedure_count = @procedureCount,
+           origin = @origin, source_id = @sourceId, archived = 0, changed_at = @changedAt, source_text = @sourceText, headings = @headings, outline = @outline, procedure_count = @procedureCount,
            step_count = @stepCount, command_count = @commandCount, imported_at = @importedAt
          WHERE seq = @seq`,
       ),
@@ -120,6 +149,10 @@ export class RunbookLibrary {
          ORDER BY rank`,
       ),
       hitContext: db.prepare('SELECT id, title, outline FROM runbooks WHERE seq = ?'),
+      ofSource: db.prepare('SELECT id, source_path, sha256, archived, changed_at FROM runbooks WHERE source_id = ?'),
+      setArchived: db.prepare('UPDATE runbooks SET archived = ? WHERE id = ?'),
+      release: db.prepare(`UPDATE runbooks SET origin = 'upload', source_id = NULL WHERE source_id = ?`),
+      sourceLocation: db.prepare('SELECT location FROM runbook_sources WHERE id = ?'),
     };
     this.storeTransaction = db.transaction((file: RunbookFile, runbook: ImportedRunbook) => this.write(file, runbook));
     this.deleteTransaction = db.transaction((id: string) => {
@@ -220,6 +253,94 @@ export class RunbookLibrary {
     return changed.length ? this.importFiles(changed).imported : [];
   }
 
+  /** The runbooks a folder or git source holds (archived ones too), as it last imported them. */
+  sourceEntries(sourceId: string): SourceEntry[] {
+    return this.q.ofSource.all(sourceId).map((r) => ({
+      id: r.id,
+      path: r.source_path,
+      sha256: r.sha256,
+      archived: r.archived === 1,
+      changedAt: r.changed_at,
+    }));
+  }
+
+  /** Flag runbooks whose file left their source (or came back without changing). */
+  setArchived(ids: readonly string[], archived: boolean): void {
+    if (!ids.length) return;
+    this.db.transaction(() => {
+      for (const id of ids) this.q.setArchived.run(archived ? 1 : 0, id);
+    })();
+  }
+
+  /** A source is going away: its runbooks stay, as uploads the operator owns from now on. */
+  releaseSource(sourceId: string): string[] {
+    const ids = this.q.ofSource.all(sourceId).map((r) => r.id);
+    this.q.release.run(sourceId);
+    return ids;
+  }
+
+  /** The runbook as Watchfloor-format Markdown, named after its source file. */
+  exportMarkdown(id: string): { fileName: string; markdown: string } {
+    const { summary, runbook } = this.get(id);
+    const stem = summary.sourceName.replace(/\.(md|markdown|txt)$/i, '') || 'runbook';
+    return { fileName: `${stem}.md`, markdown: exportRunbook(runbook) };
+  }
+
+  lint(id: string, knownVariables: string[]): LintFinding[] {
+    return lintRunbook(this.get(id).runbook, { knownVariables });
+  }
+
+  /**
+   * Replace the code of the command starting on `line`, rewriting only that block of the source.
+   * A folder runbook's file is rewritten first (temp file + rename, so a crash leaves the old file
+   * or the new one, never half of each) and the library follows only once that succeeded.
+   */
+  updateCommand(id: string, line: number, code: string): RunbookDetail {
+    const row = this.q.source.get(id);
+    if (!row) throw new ApiError({ code: 'not_found', message: `No runbook with id ${id}; it may have been deleted. Reload the library.` });
+    const summary = toSummary(row);
+    if (!summary.editable) throw new ApiError({ code: 'conflict', message: this.whyReadOnly(summary) });
+    const { runbook } = this.get(id);
+    let text: string;
+    try {
+      text = replaceCommandCode(row.source_text, runbook, line, code);
+    } catch (error) {
+      if (error instanceof EditError) {
+        throw new ApiError({ code: 'invalid_arguments', message: `Could not change the command in "${summary.title}": ${error.message}.` });
+      }
+      throw error;
+    }
+    let edited: ImportedRunbook;
+    try {
+      edited = importRunbook(text, row.source_path);
+    } catch (error) {
+      throw new ApiError({
+        code: 'import_failed',
+        message: `With this change "${summary.title}" could not be read back (${firstLine(error)}); nothing was changed. Adjust the command and save again.`,
+      });
+    }
+    let changedAt = this.clock.now().toISOString();
+    if (summary.origin === 'folder') changedAt = writeFileAtomically(row.source_path, row.sha256, text);
+    this.storeTransaction(
+      { path: row.source_path, text, origin: summary.origin, sourceId: summary.sourceId, changedAt },
+      edited,
+    );
+    this.remember(id, { sha256: edited.source.sha256, runbook: edited });
+    return this.get(id);
+  }
+
+  private whyReadOnly(summary: RunbookSummary): string {
+    const name = `"${summary.title}" (${summary.sourceName})`;
+    if (summary.archived) {
+      return `${name} is archived: its file ${summary.sourcePath} is no longer in its source, so Watchfloor keeps it read-only. Put the file back (it is picked up again), or export it and import the copy to edit it.`;
+    }
+    if (summary.origin === 'git') {
+      const repo = (summary.sourceId && this.q.sourceLocation.get(summary.sourceId)?.location) ?? 'its source';
+      return `${name} comes from the git repository ${repo}, which Watchfloor only reads; nothing was changed. Edit it there, push, and sync the source to see the change.`;
+    }
+    return `${name} ships with Watchfloor and is read-only; nothing was changed. Export it and import the copy to make your own version.`;
+  }
+
   /**
    * Full-text search as you type: every word must match, the last one as a prefix. Whatever is
    * typed is quoted, so no input is an FTS syntax error. Runbooks best first (bm25; title and
@@ -287,6 +408,9 @@ export class RunbookLibrary {
       sourceName: sourceName(file.path),
       sha256: runbook.source.sha256,
       bundled: file.bundled ? 1 : 0,
+      origin: file.origin ?? (file.bundled ? 'bundled' : 'upload'),
+      sourceId: file.sourceId ?? null,
+      changedAt: file.changedAt ?? null,
       sourceText: file.text,
       headings: headings.join('\n'),
       outline: JSON.stringify(outline),
@@ -304,18 +428,22 @@ export class RunbookLibrary {
       seq = Number(this.q.insert.run(row).lastInsertRowid);
     }
     this.q.index.run(seq, row.title, row.headings, row.sourceText);
-    return {
+    return toSummary({
       id: row.id,
       title: row.title,
-      sourcePath: row.sourcePath,
-      sourceName: row.sourceName,
+      source_path: row.sourcePath,
+      source_name: row.sourceName,
       sha256: row.sha256,
-      bundled: row.bundled === 1,
-      procedureCount: row.procedureCount,
-      stepCount: row.stepCount,
-      commandCount: row.commandCount,
-      importedAt: row.importedAt,
-    };
+      bundled: row.bundled,
+      origin: row.origin,
+      source_id: row.sourceId,
+      archived: 0,
+      changed_at: row.changedAt,
+      procedure_count: row.procedureCount,
+      step_count: row.stepCount,
+      command_count: row.commandCount,
+      imported_at: row.importedAt,
+    });
   }
 
   /** Remove a runbook's entry from the index (which needs the values it indexed). */
@@ -591,7 +719,52 @@ export function excerpt(text: string, ranges: [number, number][], at: number, mo
   return { snippet: out, highlights };
 }
 
+/**
+ * Write `text` to `path` through a temp file in the same folder and a rename, after checking the
+ * file still holds what the library has (`sha256`): an edit never overwrites a change made on disk
+ * meanwhile. Returns the new modification time.
+ */
+function writeFileAtomically(path: string, sha256: string, text: string): string {
+  let mode: number;
+  try {
+    const current = readFileSync(path, 'utf8');
+    mode = statSync(path).mode & 0o7777;
+    if (hashText(current) !== sha256) {
+      throw new ApiError({
+        code: 'conflict',
+        message: `${path} changed on disk since Watchfloor last read it; nothing was written. The library picks the new version up in a moment: check the command there and edit again.`,
+      });
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    throw new ApiError({
+      code: 'conflict',
+      message: `${path} could not be read (${firstLine(error)}); nothing was written. Check the file is still there, or sync its folder.`,
+    });
+  }
+  // Dot-named and not .md, so the folder's watcher never imports it.
+  const temp = join(dirname(path), `.${basename(path)}.${randomUUID().slice(0, 8)}.tmp`);
+  try {
+    const fd = openSync(temp, 'wx', mode);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new ApiError({
+      code: 'conflict',
+      message: `${path} could not be written (${firstLine(error)}); the file and the library are unchanged. Check the folder is writable and has space, then save again.`,
+    });
+  }
+  return statSync(path).mtime.toISOString();
+}
+
 function toSummary(row: SummaryRow): RunbookSummary {
+  const archived = row.archived === 1;
   return {
     id: row.id,
     title: row.title,
@@ -599,6 +772,12 @@ function toSummary(row: SummaryRow): RunbookSummary {
     sourceName: row.source_name,
     sha256: row.sha256,
     bundled: row.bundled === 1,
+    origin: row.origin,
+    sourceId: row.source_id,
+    archived,
+    changedAt: row.changed_at,
+    // Bundled runbooks ship with the app and git runbooks belong to their repository.
+    editable: (row.origin === 'upload' || row.origin === 'folder') && !archived,
     procedureCount: row.procedure_count,
     stepCount: row.step_count,
     commandCount: row.command_count,

@@ -64,6 +64,7 @@ export function createShellSlice({ set, get, api }: SliceContext): ShellSlice {
       api.onDisconnect((reason) => set({ connection: { state: 'lost', reason } }));
       api.on('environments.changed', () => void get().loadEnvironments());
       api.on('runbooks.changed', ({ ids }) => get().runbooksChanged(ids));
+      api.on('sources.changed', () => void get().loadSources());
       api.on('preferences.changed', (preferences) => get().applyPreferences(preferences));
       api.call('preferences.get', {}).then(
         (preferences) => get().applyPreferences(preferences),
@@ -75,6 +76,7 @@ export function createShellSlice({ set, get, api }: SliceContext): ShellSlice {
       );
       void get().loadEnvironments();
       void get().loadRunbooks();
+      void get().loadSources(true);
     },
     applyPreferences(preferences) {
       // The local copies only spare a flash of the wrong theme before the core answers.

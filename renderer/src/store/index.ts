@@ -12,9 +12,10 @@ import { createShellSlice, type ShellSlice } from '../app/shellSlice';
 import { createToastsSlice, type ToastsSlice } from '../app/toasts/toastsSlice';
 import { createPaletteSlice, type PaletteSlice } from '../app/palette/paletteSlice';
 import { createRunbooksSlice, type RunbooksSlice } from '../features/runbooks/runbooksSlice';
+import { createSourcesSlice, type SourcesSlice } from '../features/runbooks/sourcesSlice';
 import { createEnvironmentsSlice, type EnvironmentsSlice } from '../features/environments/environmentsSlice';
 
-export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & EnvironmentsSlice;
+export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice;
 
 /** What every slice creator receives: the store's setter and getter, and the core's API. */
 export interface SliceContext {
@@ -33,6 +34,7 @@ export function createAppStore(api: WatchfloorApi): AppStore {
       ...createToastsSlice(ctx),
       ...createPaletteSlice(ctx),
       ...createRunbooksSlice(ctx),
+      ...createSourcesSlice(ctx),
       ...createEnvironmentsSlice(ctx),
     };
   });

@@ -1,5 +1,6 @@
 import m0001 from './0001-initial';
+import m0002 from './0002-sources';
 
 /** Numbered migrations, applied in order; a migration's number is its index + 1 and becomes
  * `PRAGMA user_version` once it is applied. Never edit one that has shipped: add the next. */
-export const migrations: readonly string[] = [m0001];
+export const migrations: readonly string[] = [m0001, m0002];

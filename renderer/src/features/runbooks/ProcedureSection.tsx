@@ -1,7 +1,9 @@
 import { Timer, Zap } from 'lucide-react';
 import type { Procedure, Step } from '@shared/runbook';
+import { useAppStore } from '../../store';
 import { CommandBlock } from './CommandBlock';
 import { Prose } from './Prose';
+import { isControlClick, linesLabel, selectingText } from './runbookContext';
 
 export const procedureAnchor = (p: number) => `procedure-${p}`;
 export const stepAnchor = (p: number, s: number) => `procedure-${p}-step-${s}`;
@@ -52,6 +54,7 @@ export function ProcedureSection(props: {
   const name = badge ? `${badge} ${procedure.title}` : procedure.title;
   const showKind = procedure.kind !== 'section' && (procedure.kind !== 'procedure' || depth === 0);
   const children = tree.get(index) ?? [];
+  const style = procedure.kind === 'alternatives' ? 'alternative' : procedure.kind === 'checklist' ? 'checklist' : 'step';
   return (
     <section
       className={`procedure procedure-depth-${Math.min(depth, 2)}`}
@@ -71,7 +74,7 @@ export function ProcedureSection(props: {
             Recover in &lt; {formatMinutes(procedure.recoveryTargetMinutes)}
           </span>
         ) : null}
-        <span className="source-line">line {procedure.line}</span>
+        <SourceLink line={procedure.line} endLine={procedure.endLine} />
       </header>
 
       {procedure.triggers.length > 0 ? (
@@ -91,6 +94,13 @@ export function ProcedureSection(props: {
 
       {procedure.text ? <Prose text={procedure.text} /> : null}
 
+      {procedure.kind === 'alternatives' && procedure.steps.length > 1 ? (
+        <p className="steps-hint">Choose one of these {procedure.steps.length} paths; they are not a sequence.</p>
+      ) : null}
+      {procedure.kind === 'checklist' && procedure.steps.length > 0 ? (
+        <p className="steps-hint">Tick items as you go; ticks are not saved yet.</p>
+      ) : null}
+
       {procedure.steps.length > 0 ? (
         <ol className={`steps steps-${procedure.kind}`} aria-label={`Steps of ${name}`}>
           {procedure.steps.map((step, si) => (
@@ -100,7 +110,7 @@ export function ProcedureSection(props: {
               number={si + 1}
               anchor={stepAnchor(index, si)}
               heading={headingAt(depth + 1)}
-              alternative={procedure.kind === 'alternatives'}
+              style={style}
             />
           ))}
         </ol>
@@ -122,16 +132,46 @@ export function ProcedureSection(props: {
   );
 }
 
-function StepItem(props: { step: Step; number: number; anchor: string; heading: Heading; alternative: boolean }) {
+/** A source position that shows its lines in the source panel. */
+function SourceLink({ line, endLine }: { line: number; endLine: number }) {
+  const showLines = useAppStore((s) => s.showSourceLines);
+  return (
+    <button
+      type="button"
+      className="link-button source-line"
+      aria-label={`Show ${linesLabel(line, endLine)} in the source`}
+      onClick={() => showLines(line, endLine)}
+    >
+      line {line}
+    </button>
+  );
+}
+
+function StepItem(props: { step: Step; number: number; anchor: string; heading: Heading; style: 'step' | 'alternative' | 'checklist' }) {
   const { step, number, anchor } = props;
   const H = props.heading;
+  const sourceVisible = useAppStore((s) => s.sourceVisible);
+  const showLines = useAppStore((s) => s.showSourceLines);
+  const selected = useAppStore((s) => s.sourceVisible && s.sourceSelection?.line === step.line && s.sourceSelection.endLine === step.endLine);
   // The step's plain text often starts by repeating its title; do not say it twice.
   const text = step.text.startsWith(step.title) ? step.text.slice(step.title.length).replace(/^[\s:.—-]+/, '') : step.text;
   return (
-    <li className="step" id={anchor} tabIndex={-1}>
-      <span className="step-number" aria-hidden="true">
-        {props.alternative ? String.fromCharCode(64 + Math.min(number, 26)) : number}
-      </span>
+    <li
+      className={`step${selected ? ' step-selected' : ''}${sourceVisible ? ' step-clickable' : ''}`}
+      id={anchor}
+      tabIndex={-1}
+      onClick={(e) => {
+        if (!sourceVisible || isControlClick(e.target) || selectingText()) return;
+        showLines(step.line, step.endLine);
+      }}
+    >
+      {props.style === 'checklist' ? (
+        <input type="checkbox" className="step-check" aria-label={step.title} />
+      ) : (
+        <span className="step-number" aria-hidden="true">
+          {props.style === 'alternative' ? String.fromCharCode(64 + Math.min(number, 26)) : number}
+        </span>
+      )}
       <div className="step-body">
         <div className="step-head">
           <H className="step-title">{step.title}</H>
@@ -140,7 +180,7 @@ function StepItem(props: { step: Step; number: number; anchor: string; heading: 
               <Timer size={12} aria-hidden="true" /> {formatMinutes(step.timerSeconds / 60)}
             </span>
           ) : null}
-          <span className="source-line">line {step.line}</span>
+          <SourceLink line={step.line} endLine={step.endLine} />
         </div>
         {text ? <Prose text={text} className="step-text" /> : null}
         {step.commands.map((command, i) => (

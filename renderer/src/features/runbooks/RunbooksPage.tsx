@@ -1,17 +1,20 @@
-import { FileUp, LoaderCircle, Search, Upload, X } from 'lucide-react';
+import { FileUp, FolderGit2, LoaderCircle, Search, Upload, X } from 'lucide-react';
 import { useRef, useState, type DragEvent } from 'react';
 import { useAppStore } from '../../store';
 import { openImportPicker } from './importPicker';
 import { ImportResultPanel } from './ImportResultPanel';
 import { RunbookList } from './RunbookList';
 import { RunbookSearchResults } from './RunbookSearchResults';
-import { RunbookView } from './RunbookView';
+import { RunbookSplit } from './RunbookView';
 import { LibraryOverview } from './LibraryOverview';
+import { SourcesDialog } from './SourcesDialog';
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
 
 export function RunbooksPage() {
   const openId = useAppStore((s) => s.openRunbookId);
+  const split = useAppStore((s) => s.sourceVisible && s.openRunbookId !== null);
+  const sourcesOpen = useAppStore((s) => s.sourcesOpen);
   const query = useAppStore((s) => s.runbookQuery);
   const importFiles = useAppStore((s) => s.importRunbookFiles);
   const [dragging, setDragging] = useState(false);
@@ -50,14 +53,25 @@ export function RunbooksPage() {
         </div>
         <div className="library-toolbar">
           <LibraryCount />
-          <ImportButton />
+          <div className="library-actions">
+            <SourcesButton />
+            <ImportButton />
+          </div>
         </div>
+        <ArchivedFilter />
         <ImportResultPanel />
         <div className="library-body">{query.trim() ? <RunbookSearchResults /> : <RunbookList />}</div>
       </aside>
-      <div className="runbook-pane" id="runbook-pane">
-        {openId ? <RunbookView id={openId} /> : <LibraryOverview />}
+      <div className={`runbook-pane${split ? ' runbook-pane-split' : ''}`} id="runbook-pane">
+        {openId ? (
+          <RunbookSplit id={openId} />
+        ) : (
+          <div className="runbook-scroll">
+            <LibraryOverview />
+          </div>
+        )}
       </div>
+      {sourcesOpen ? <SourcesDialog /> : null}
       {dragging ? (
         <div className="drop-overlay" aria-hidden="true">
           <div className="drop-overlay-card">
@@ -104,6 +118,31 @@ function SearchBox() {
 function LibraryCount() {
   const count = useAppStore((s) => s.runbooks.length);
   return <span className="library-count">{count === 0 ? 'Library' : `Library · ${count}`}</span>;
+}
+
+function SourcesButton() {
+  const open = useAppStore((s) => s.setSourcesOpen);
+  const count = useAppStore((s) => s.sources.length);
+  return (
+    <button type="button" className="button button-small" onClick={() => open(true)} title="Folders and git repositories the library follows">
+      <FolderGit2 size={15} aria-hidden="true" />
+      Sources{count ? <span className="count">{count}</span> : null}
+    </button>
+  );
+}
+
+/** Shown once something is archived: runbooks whose file left their folder stay, greyed. */
+function ArchivedFilter() {
+  const archived = useAppStore((s) => s.runbooks.filter((r) => r.archived).length);
+  const show = useAppStore((s) => s.showArchived);
+  const setShow = useAppStore((s) => s.setShowArchived);
+  if (archived === 0) return null;
+  return (
+    <label className="library-filter">
+      <input type="checkbox" checked={show} onChange={(e) => setShow(e.target.checked)} />
+      Show archived <span className="count">{archived}</span>
+    </label>
+  );
 }
 
 function ImportButton() {

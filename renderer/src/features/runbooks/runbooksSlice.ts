@@ -1,5 +1,7 @@
-import type { ImportResult, RunbookDetail, RunbookSummary, SearchHit } from '@shared/contract';
+import type { ImportResult, LintFinding, RunbookDetail, RunbookSummary, SearchHit } from '@shared/contract';
 import type { SliceContext } from '../../store';
+import { downloadText } from '../../app/download';
+import { errorMessage } from '../../app/toasts/errorMessage';
 import { readRunbookFiles, type ReadFiles } from './readFiles';
 import { createRunbookSearch } from './search';
 
@@ -11,6 +13,17 @@ export interface RunbookTarget {
   /** Changes on every request, so opening the same hit twice scrolls twice. */
   seq: number;
 }
+
+/** Lines of the open runbook's source to show highlighted beside its structure. */
+export interface SourceSelection {
+  line: number;
+  endLine: number;
+  /** Changes on every request, so showing the same lines twice scrolls twice. */
+  seq: number;
+}
+
+/** A runbook's checks: the findings, or why they could not be read. */
+export type LintState = { state: 'loading' } | { state: 'done'; findings: LintFinding[] } | { state: 'failed'; message: string };
 
 export interface RunbooksSlice {
   runbooks: RunbookSummary[];
@@ -35,10 +48,25 @@ export interface RunbooksSlice {
   dismissImportResult(): void;
   deleteRunbook(id: string): Promise<void>;
   runbooksChanged(ids: string[]): void;
+  /** Whether the library lists runbooks whose file left their source. */
+  showArchived: boolean;
+  setShowArchived(show: boolean): void;
+  /** The Markdown source beside the structure of the open runbook. */
+  sourceVisible: boolean;
+  sourceSelection: SourceSelection | null;
+  setSourceVisible(visible: boolean): void;
+  /** Open the source beside the structure and highlight these lines. */
+  showSourceLines(line: number, endLine?: number): void;
+  runbookLint: Record<string, LintState>;
+  loadLint(id: string): Promise<void>;
+  exportRunbook(id: string): Promise<void>;
+  /** Rewrite the command starting on `line`; resolves to an error message for the editor, or null. */
+  updateCommand(id: string, line: number, code: string): Promise<string | null>;
 }
 
 export function createRunbooksSlice({ set, get, api }: SliceContext): RunbooksSlice {
   let targetSeq = 0;
+  let sourceSeq = 0;
   const search = createRunbookSearch(
     api,
     50,
@@ -70,6 +98,10 @@ export function createRunbooksSlice({ set, get, api }: SliceContext): RunbooksSl
     runbookHitsQuery: '',
     importing: false,
     lastImport: null,
+    showArchived: true,
+    sourceVisible: false,
+    sourceSelection: null,
+    runbookLint: {},
 
     async loadRunbooks() {
       try {
@@ -90,6 +122,7 @@ export function createRunbooksSlice({ set, get, api }: SliceContext): RunbooksSl
         openRunbookId: id,
         openRunbookError: null,
         runbookTarget: target ? { ...target, seq: ++targetSeq } : null,
+        ...(get().openRunbookId === id ? {} : { sourceSelection: null }),
       });
       if (!get().runbookDetails[id]) void fetchDetail(id);
     },
@@ -150,16 +183,70 @@ export function createRunbooksSlice({ set, get, api }: SliceContext): RunbooksSl
 
     runbooksChanged(ids) {
       // A changed runbook may have new content: forget cached copies and fetch the open one again.
+      // The open one stays on screen until its new copy arrives, so an edit does not blank the page.
+      const open = get().openRunbookId;
       const details = { ...get().runbookDetails };
-      for (const id of ids) delete details[id];
-      set({ runbookDetails: details });
+      const lint = { ...get().runbookLint };
+      for (const id of ids) {
+        if (id !== open) delete details[id];
+        delete lint[id];
+      }
+      set({ runbookDetails: details, runbookLint: lint });
       void get()
         .loadRunbooks()
         .then(() => {
-          const open = get().openRunbookId;
-          if (open && ids.includes(open)) void fetchDetail(open);
+          const stillOpen = get().openRunbookId;
+          if (stillOpen && ids.includes(stillOpen)) {
+            void fetchDetail(stillOpen);
+            void get().loadLint(stillOpen);
+          }
           if (get().runbookQuery) search(get().runbookQuery);
         });
+    },
+
+    setShowArchived(show) {
+      set({ showArchived: show });
+    },
+
+    setSourceVisible(visible) {
+      set({ sourceVisible: visible });
+    },
+
+    showSourceLines(line, endLine) {
+      set({ sourceVisible: true, sourceSelection: { line, endLine: Math.max(line, endLine ?? line), seq: ++sourceSeq } });
+    },
+
+    async loadLint(id) {
+      set((s) => ({ runbookLint: { ...s.runbookLint, [id]: s.runbookLint[id] ?? { state: 'loading' } } }));
+      try {
+        const findings = await api.call('runbooks.lint', { id });
+        set((s) => ({ runbookLint: { ...s.runbookLint, [id]: { state: 'done', findings } } }));
+      } catch (error) {
+        set((s) => ({ runbookLint: { ...s.runbookLint, [id]: { state: 'failed', message: errorMessage(error) } } }));
+      }
+    },
+
+    async exportRunbook(id) {
+      const title = get().runbooks.find((r) => r.id === id)?.title ?? 'the runbook';
+      try {
+        const { fileName, markdown } = await api.call('runbooks.export', { id });
+        downloadText(fileName, markdown, 'text/markdown');
+        get().pushToast({ kind: 'success', message: `Exported “${title}” as ${fileName}` });
+      } catch (error) {
+        get().reportError(`Exporting “${title}”`, error);
+      }
+    },
+
+    async updateCommand(id, line, code) {
+      try {
+        const detail = await api.call('runbooks.updateCommand', { id, line, code });
+        // The core also announces runbooks.changed; showing its answer now spares a round trip.
+        set((s) => ({ runbookDetails: { ...s.runbookDetails, [id]: detail } }));
+        void get().loadLint(id);
+        return null;
+      } catch (error) {
+        return errorMessage(error);
+      }
     },
   };
 }
