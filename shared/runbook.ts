@@ -113,6 +113,24 @@ export const EscalationRung = z.object({
 });
 export type EscalationRung = z.infer<typeof EscalationRung>;
 
+/** A row of an escalation matrix: for this kind of issue, who responds first and whom to escalate to when. */
+export const EscalationPath = z.object({
+  issue: z.string(),
+  firstResponse: z.string().nullable(),
+  escalateTo: z.string(),
+  trigger: z.string().nullable(),
+  line: z.number().int().positive(),
+});
+export type EscalationPath = z.infer<typeof EscalationPath>;
+
+/** One entry of a contacts section: `**On-Call:** Check PagerDuty`, or a row of a contact table. */
+export const Contact = z.object({
+  label: z.string(),
+  value: z.string(),
+  line: z.number().int().positive(),
+});
+export type Contact = z.infer<typeof Contact>;
+
 export const ImportWarning = z.object({ line: z.number().int().nonnegative(), message: z.string() });
 export type ImportWarning = z.infer<typeof ImportWarning>;
 
@@ -142,6 +160,8 @@ export const ImportedRunbook = z.object({
   alertRules: z.array(AlertRule),
   severityLevels: z.array(SeverityLevel),
   escalation: z.array(EscalationRung),
+  escalationMatrix: z.array(EscalationPath),
+  contacts: z.array(Contact),
   /** Commands outside any step (e.g. in a procedure's prose or before the first heading). */
   looseCommands: z.array(Command),
   warnings: z.array(ImportWarning),

@@ -55,6 +55,8 @@ function structure(r: ImportedRunbook) {
     alertRules: r.alertRules.map(({ line: _line, ...rule }) => rule),
     severityLevels: r.severityLevels.map(({ line: _line, ...level }) => level),
     escalation: r.escalation.map(({ line: _line, ...rung }) => rung),
+    escalationMatrix: r.escalationMatrix.map(({ line: _line, ...path }) => path),
+    contacts: r.contacts.map(({ line: _line, ...contact }) => contact),
     looseCommands: r.looseCommands.map(command),
   };
 }
@@ -80,6 +82,8 @@ describe('exporting a runbook as Watchfloor-format Markdown', () => {
     'a tilde fence with settings and backticks inside': '## X\n\n~~~bash {name="a b" confirm timeout=30 environment=staging}\necho "```"\n```\n~~~\n',
     'severity, escalation and alert tables': '# T\n\n## Severity\n\n| Level | Response | Examples |\n|---|---|---|\n| P1 Critical | < 15 min | Down |\n| High | 1 hour | Slow |\n\n## Escalation\n\n| Time | Who |\n|---|---|\n| 0-15 min | on-call |\n| 15+ min | lead |\n\n## Alerts\n\n| Alert | Threshold | Window | Severity | Runbook |\n|---|---|---|---|---|\n| Down | up == 0 | 1m | P1 | RB-9 |\n\n## RB-9: Down\n\n1. `curl -s http://x/healthz`\n',
     'timers on a checklist item and on a step in notes': '## Verify\n\n- [ ] Error rate back to baseline ⏱ 5 min\n- [ ] Pods ready\n\n## Notes\n\n**1. Restart it** <!-- timer: 2m --> then look at the logs\n\n- `systemctl restart api`\n',
+    'an escalation matrix, contact bullets and a contact table':
+      '# T\n\n## Matrix\n\n| Issue | Owner | Escalate to | Trigger |\n|---|---|---|---|\n| DB | SRE | DBA | >30 min |\n\n## Contacts\n\nCall in this order.\n\n- **On-Call:** Check PagerDuty\n- Email: ops@example.com\n- **Vendor:** [Add vendor phone]\n\nLast updated: never\n\n| Name | Phone |\n|---|---|\n| Ada | +1 555 0100 |\n',
     'a task list': '## Verify\n\n- [ ] Error rate back to baseline\n- [x] Pods ready: all of them\n- [ ] Queue drained `redis-cli llen q`\n',
     'bold-numbered paragraphs': "## Runbook 2: DB\n\n**1. Check connections**\n\n```sql\nSELECT count(*) FROM pg_stat_activity;\n```\n\n**2. Kill idle**\n\n```sql\nSELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE state = 'idle';\n```\n",
     'Markdown punctuation in prose and titles': '## Weird *chars* & <things>\n\nText with | pipes and 1. numbers\n- a dash line\n\n1. **Step: with colon** extra\n   ```bash\n   echo "$HOME" <id>\n   ```\n',

@@ -167,6 +167,17 @@ describe('seed 001: alert procedures with sections, a general process, an escala
   it('has 38 fenced blocks', () => {
     expect(fenceCommands(r)).toHaveLength(38);
   });
+
+  it('reads the contact information bullets, keeping a placeholder value as written', () => {
+    expect(r.contacts).toEqual([
+      { label: 'On-Call Schedule', value: 'Check Discord #incidents channel topic or @on-call-primary role', line: 938 },
+      { label: 'Discord Channel', value: '#incidents (for critical alerts and coordination)', line: 939 },
+      { label: 'Discord Channel', value: '#alerts (for all monitoring alerts)', line: 940 },
+      { label: 'Sentry Dashboard', value: 'Check Sentry for error details', line: 941 },
+      { label: 'Emergency Contact', value: '[Add emergency contact]', line: 942 },
+    ]);
+    expect(r.escalationMatrix).toEqual([]);
+  });
 });
 
 describe('seed 002: no fences, commands as inline code in nested bullets', () => {
@@ -241,6 +252,19 @@ describe('seed 003: `## Runbook N`, bold-numbered paragraphs, resolution paths',
     expect(matrix.text).toContain('Performance | DevOps troubleshooter | performance-optimizer | >30min unresolved');
     expect(fenceCommands(r)).toHaveLength(36);
   });
+
+  it('reads the escalation matrix: per issue, who responds first, whom to escalate to, and when', () => {
+    const troubleshooter = 'DevOps troubleshooter';
+    expect(r.escalationMatrix).toEqual([
+      { issue: 'Worker errors', firstResponse: troubleshooter, escalateTo: 'incident-responder', trigger: 'SEV1/SEV2', line: 473 },
+      { issue: 'Performance', firstResponse: troubleshooter, escalateTo: 'performance-optimizer', trigger: '>30min unresolved', line: 474 },
+      { issue: 'Database', firstResponse: troubleshooter, escalateTo: 'data-validator', trigger: 'Schema issues', line: 475 },
+      { issue: 'Security', firstResponse: troubleshooter, escalateTo: 'security-analyzer', trigger: 'Breach suspected', line: 476 },
+      { issue: 'Application bugs', firstResponse: troubleshooter, escalateTo: 'smart-debug', trigger: 'Infrastructure ruled out', line: 477 },
+    ]);
+    expect(r.escalation).toEqual([]);
+    expect(r.contacts).toEqual([]);
+  });
 });
 
 describe('seed 004: severity table, incidents, emergency and recovery procedures', () => {
@@ -279,6 +303,22 @@ describe('seed 004: severity table, incidents, emergency and recovery procedures
     expect(byTitle(r, 'Post-Incident Checklist').steps).toHaveLength(8);
     expect(fenceCommands(r)).toHaveLength(22);
   });
+
+  it('reads the contact information bullets (label outside the bold), and no other table as contacts', () => {
+    expect(r.contacts).toEqual([
+      { label: 'On-Call', value: 'Check PagerDuty', line: 498 },
+      { label: 'Escalation', value: 'Team Lead → Engineering Manager → CTO', line: 499 },
+      { label: 'Convex Support', value: 'support@convex.dev', line: 500 },
+      { label: 'Anthropic Support', value: 'support@anthropic.com', line: 501 },
+    ]);
+    expect(r.escalationMatrix).toEqual([]);
+  });
+});
+
+it.each(['000', '002'])('seed %s has no escalation matrix and no contacts', (prefix) => {
+  const r = seed(prefix);
+  expect(r.escalationMatrix).toEqual([]);
+  expect(r.contacts).toEqual([]);
 });
 
 describe('recognising what teams write', () => {
@@ -373,6 +413,35 @@ describe('recognising what teams write', () => {
   it('reads an escalation table with minute bounds', () => {
     const r = one('## Escalation\n\n| After | Who |\n|---|---|\n| 0-10 min | Primary on-call |\n| 10–30 minutes | Team lead |\n| 30+ min | Head of engineering |\n');
     expect(r.escalation.map((e) => [e.fromMinutes, e.toMinutes, e.action])).toEqual([[0, 10, 'Primary on-call'], [10, 30, 'Team lead'], [30, null, 'Head of engineering']]);
+  });
+
+  it('reads an escalation matrix by its columns, whatever the section is called', () => {
+    const r = one('## When things break\n\n| Area | Owner | Escalate to | When |\n|---|---|---|---|\n| Payments | @payments | CFO on-call | Money lost |\n| DNS | SRE | Vendor | |\n');
+    expect(r.escalationMatrix).toEqual([
+      { issue: 'Payments', firstResponse: '@payments', escalateTo: 'CFO on-call', trigger: 'Money lost', line: 5 },
+      { issue: 'DNS', firstResponse: 'SRE', escalateTo: 'Vendor', trigger: null, line: 6 },
+    ]);
+    expect(r.alertRules).toEqual([]);
+    expect(r.escalation).toEqual([]);
+  });
+
+  it('reads a contact table, one contact a row, and plain `Label: value` bullets under "Who to call"', () => {
+    const table = one('## Team\n\n| Name | Role | Phone | Slack |\n|---|---|---|---|\n| Ada | DBA | +1 555 0100 | @ada |\n| Bob | SRE | | @bob |\n');
+    expect(table.contacts).toEqual([
+      { label: 'Ada', value: 'DBA · +1 555 0100 · @ada', line: 5 },
+      { label: 'Bob', value: 'SRE · @bob', line: 6 },
+    ]);
+    const bullets = one('## Who to call\n\n- Database: `#db-oncall`\n- Just a note without a label\n- **Vendor**: [Add vendor phone]\n');
+    expect(bullets.contacts).toEqual([
+      { label: 'Database', value: '#db-oncall', line: 3 },
+      { label: 'Vendor', value: '[Add vendor phone]', line: 5 },
+    ]);
+  });
+
+  it('does not take a table of files or ports for contacts', () => {
+    const r = one('## Important files\n\n| File | Purpose | Location |\n|---|---|---|\n| Config | Env | `/etc/app.env` |\n');
+    expect(r.contacts).toEqual([]);
+    expect(r.escalationMatrix).toEqual([]);
   });
 });
 

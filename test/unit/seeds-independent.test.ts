@@ -1,120 +1,105 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Code, InlineCode, Root } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { SKIP, visit } from 'unist-util-visit';
 import { describe, expect, it } from 'vitest';
 import { importRunbook } from '../../electron/core/runbooks';
 import type { Command, ImportedRunbook } from '../../shared/runbook';
 
 /*
- * Checks the importer against a second reading of each seed that does not use markdown-it.
- * No other Markdown parser is installed (no marked, micromark, mdast or commonmark in
- * node_modules, and this project adds none), so the second reading is the line scanner below,
- * written from the CommonMark rules for the two things it needs:
- * - fenced blocks: an opening run of 3+ backticks (info without backticks) or tildes at any
- *   indentation (list items indent them), closed by a run of the same character at least as long
- *   with nothing after it; the content is the lines between, less the opening fence's indentation;
- * - code spans in list items (a line starting `-`, `*`, `+` or `1.`/`1)` and the lines indented
- *   under it): a run of N backticks up to the next run of exactly N on the same line (none of the
- *   seeds' spans cross a line). A span is an inline command when it starts with one of the tools
- *   below and has arguments: this list is the test's own, not the importer's.
- * Spans under a Symptoms-like heading or label describe what an operator sees, not what to run,
- * and are left out, as docs/import-json.md documents.
+ * Checks the importer (markdown-it) against a second, independent CommonMark reading of each seed:
+ * mdast from micromark, whose positions are 1-based lines. Every `code` node (fenced or indented)
+ * must be exactly one imported command spanning the same lines (a fence from its opening to its
+ * closing fence line), and inline commands must pair one to one with `inlineCode` nodes in list
+ * items on the same line. Which code spans read as commands is the importer's judgement (it leaves
+ * out values such as ports and spans under Symptoms, as docs/import-json.md documents); this test
+ * checks that each one it made is a real span where it says, and that none is made twice.
  */
 const seedsDir = path.resolve(__dirname, '../../../shared/seeds');
 const seedFiles = readdirSync(seedsDir).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort();
 
-const TOOLS = /^(?:sudo\s+)?(?:curl|docker|docker-compose|psql|kubectl|wrangler|redis-cli|ssh|systemctl|journalctl|git|npx|npm|pscale|grep|tail|df|du|ps|go|make)\s+\S/;
-const DESCRIPTIVE = /symptom|signal|impact/i;
+/** Fenced blocks per seed, as `../shared/seeds/README.md` states them. */
+const FENCED_BLOCKS: Record<string, number> = { '000': 20, '001': 38, '002': 0, '003': 36, '004': 22 };
 
-interface Fence { open: number; close: number; content: string[] }
-interface Span { line: number; code: string }
+interface Seed {
+  lines: string[];
+  commands: Command[];
+  codeBlocks: Code[];
+  /** Code spans inside a list item. */
+  listSpans: InlineCode[];
+}
 
-function scan(text: string): { fences: Fence[]; spans: Span[] } {
-  const lines = text.split(/\r?\n/);
-  const fences: Fence[] = [];
-  const spans: Span[] = [];
-  let fence: { open: number; char: string; length: number; indent: number; content: string[] } | null = null;
-  let listIndent = -1; // indentation of the list item we are in, -1 when outside a list
-  let descriptive = false;
-  lines.forEach((line, i) => {
-    if (fence) {
-      const close = /^(\s*)(`{3,}|~{3,})\s*$/.exec(line);
-      if (close && close[2]![0] === fence.char && close[2]!.length >= fence.length) {
-        fences.push({ open: fence.open, close: i + 1, content: fence.content });
-        fence = null;
-      } else {
-        fence.content.push(line.slice(Math.min(fence.indent, /^ */.exec(line)![0].length)));
-      }
-      return;
-    }
-    const open = /^(\s*)(`{3,}|~{3,})(.*)$/.exec(line);
-    if (open && !(open[2]![0] === '`' && open[3]!.includes('`'))) {
-      fence = { open: i + 1, char: open[2]![0]!, length: open[2]!.length, indent: open[1]!.length, content: [] };
-      return;
-    }
-    if (/^#{1,6}\s/.test(line)) {
-      descriptive = DESCRIPTIVE.test(line);
-      listIndent = -1;
-      return;
-    }
-    const item = /^(\s*)(?:[-*+]|\d{1,9}[.)])\s+/.exec(line);
-    const indent = /^\s*/.exec(line)![0].length;
-    if (item) {
-      listIndent = item[1]!.length;
-    } else if (line.trim() === '') {
-      return;
-    } else if (indent <= listIndent) {
-      listIndent = -1;
-    } else if (listIndent === -1) {
-      // a paragraph outside a list: a `**Symptoms:**` label starts a description, another label ends it
-      const label = /^\*\*([^*]+)\*\*/.exec(line);
-      if (label) descriptive = DESCRIPTIVE.test(label[1]!);
-    }
-    if (listIndent === -1) return;
-    for (const m of line.matchAll(/`+/g)) {
-      if (m.index > 0 && line[m.index - 1] === '`') continue;
-      const n = m[0].length;
-      const rest = line.slice(m.index + n);
-      const end = new RegExp(`(?<!\`)\`{${n}}(?!\`)`).exec(rest);
-      if (!end) continue;
-      const code = rest.slice(0, end.index).trim().replace(/^\$\s+/, '');
-      if (!descriptive && TOOLS.test(code)) spans.push({ line: i + 1, code });
-    }
+function readSeed(file: string): Seed {
+  const text = readFileSync(path.join(seedsDir, file), 'utf8');
+  const tree: Root = fromMarkdown(text);
+  const codeBlocks: Code[] = [];
+  const listSpans: InlineCode[] = [];
+  visit(tree, 'code', (block) => {
+    codeBlocks.push(block);
   });
-  return { fences, spans };
+  // an outer list item collects the spans of the items nested in it, so those are not visited again
+  visit(tree, 'listItem', (item) => {
+    visit(item, 'inlineCode', (span) => {
+      listSpans.push(span);
+    });
+    return SKIP;
+  });
+  return { lines: text.split(/\r?\n/), commands: allCommands(importRunbook(text, file)), codeBlocks, listSpans };
 }
 
 function allCommands(r: ImportedRunbook): Command[] {
   return [...r.looseCommands, ...r.procedures.flatMap((p) => [...(p.commands ?? []), ...p.steps.flatMap((s) => s.commands)])];
 }
 
-describe('every seed, read by an independent line scanner', () => {
-  it.each(seedFiles)('%s: every fenced block is exactly one imported command, at its lines, with its content', (file) => {
-    const text = readFileSync(path.join(seedsDir, file), 'utf8');
-    const commands = allCommands(importRunbook(text, file));
-    const { fences } = scan(text);
-    for (const f of fences) {
-      const covering = commands.filter((c) => c.origin === 'fence' && c.line <= f.open && c.endLine >= f.close);
-      expect(covering, `fenced block at lines ${f.open}-${f.close}`).toHaveLength(1);
-      expect([covering[0]!.line, covering[0]!.endLine]).toEqual([f.open, f.close]);
-      if (!covering[0]!.expectedOutput) expect(covering[0]!.code).toBe(f.content.join('\n'));
+const startLine = (n: Code | InlineCode): number => n.position!.start.line;
+const endLine = (n: Code | InlineCode): number => n.position!.end.line;
+const isFenced = (seed: Seed, block: Code): boolean => /^\s*(?:```|~~~)/.test(seed.lines[startLine(block) - 1]!);
+/** The importer keeps an inline command as written less surrounding spaces and a `$ ` prompt. */
+const asCommand = (span: InlineCode): string => span.value.trim().replace(/^\$\s+/, '');
+
+describe('every seed, read by an independent CommonMark parser (mdast-util-from-markdown)', () => {
+  it.each(seedFiles)('%s: every code block is exactly one imported command, at its lines, with its content', (file) => {
+    const seed = readSeed(file);
+    const fenced = seed.codeBlocks.filter((b) => isFenced(seed, b));
+    expect(fenced, 'fenced blocks the seeds README states').toHaveLength(FENCED_BLOCKS[file.slice(0, 3)]!);
+    for (const block of seed.codeBlocks) {
+      const origin = isFenced(seed, block) ? 'fence' : 'indented';
+      const where = `${origin} block at lines ${startLine(block)}-${endLine(block)}`;
+      const covering = seed.commands.filter((c) => c.line <= startLine(block) && c.endLine >= endLine(block));
+      expect(covering, where).toHaveLength(1);
+      expect(covering[0], where).toMatchObject({ origin, line: startLine(block), endLine: endLine(block) });
+      if (!covering[0]!.expectedOutput) expect(covering[0]!.code, where).toBe(block.value);
     }
-    // and nothing else became a fenced command; a `# 1.` part lies inside exactly one block
-    expect(commands.filter((c) => c.origin === 'fence')).toHaveLength(fences.length);
-    for (const c of commands.filter((x) => x.origin === 'comment-step')) {
-      expect(fences.filter((f) => f.open < c.line && c.endLine < f.close), `part at line ${c.line}`).toHaveLength(1);
+    // nothing else became a block command, and each `# 1.` part lies inside exactly one fenced block
+    expect(seed.commands.filter((c) => c.origin === 'fence')).toHaveLength(fenced.length);
+    expect(seed.commands.filter((c) => c.origin === 'indented')).toHaveLength(seed.codeBlocks.length - fenced.length);
+    for (const part of seed.commands.filter((c) => c.origin === 'comment-step')) {
+      const inside = fenced.filter((b) => startLine(b) < part.line && part.endLine < endLine(b));
+      expect(inside, `part at line ${part.line}`).toHaveLength(1);
     }
   });
 
-  it.each(seedFiles)('%s: every inline command in a list is exactly one imported command, at its line', (file) => {
-    const text = readFileSync(path.join(seedsDir, file), 'utf8');
-    const commands = allCommands(importRunbook(text, file));
-    const { spans, fences } = scan(text);
-    for (const s of spans) {
-      const at = commands.filter((c) => c.line <= s.line && c.endLine >= s.line && c.code.includes(s.code));
-      expect(at, `inline command \`${s.code}\` on line ${s.line}`).toHaveLength(1);
-      expect(at[0]).toMatchObject({ origin: 'inline', line: s.line, code: s.code, runnable: true });
+  it.each(seedFiles)('%s: inline commands and code spans in list items pair one to one, on the same line', (file) => {
+    const seed = readSeed(file);
+    const inline = seed.commands.filter((c) => c.origin === 'inline');
+    const key = (line: number, code: string): string => `${line}\t${code}`;
+    const spans = new Map<string, number>();
+    for (const s of seed.listSpans) spans.set(key(startLine(s), asCommand(s)), (spans.get(key(startLine(s), asCommand(s))) ?? 0) + 1);
+    const imported = new Map<string, number>();
+    for (const c of inline) imported.set(key(c.line, c.code), (imported.get(key(c.line, c.code)) ?? 0) + 1);
+    for (const [k, n] of imported) {
+      const [line, code] = k.split('\t');
+      expect(n, `inline command \`${code}\` on line ${line} made ${n} times from ${spans.get(k) ?? 0} code spans`).toBe(spans.get(k));
     }
-    if (file.startsWith('002')) expect(spans.length).toBeGreaterThanOrEqual(10); // the seed written without fences
-    expect(fences.length + spans.length).toBeGreaterThan(0);
+    for (const c of inline) {
+      expect(c, `inline command on line ${c.line}`).toMatchObject({ endLine: c.line, runnable: true });
+    }
+    if (file.startsWith('002')) {
+      // the seed written without fences: its curl/docker/psql spans are what an operator runs
+      const tools = seed.listSpans.filter((s) => /^(?:curl|docker|psql)\s+\S/.test(asCommand(s)));
+      const runnable = tools.filter((s) => imported.has(key(startLine(s), asCommand(s))));
+      expect(runnable.length).toBeGreaterThanOrEqual(10);
+    }
   });
 });

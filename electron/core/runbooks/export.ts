@@ -4,10 +4,11 @@
  * the shape the importer reads as that kind (ordered steps for procedures and sections, a task
  * list for checklists, `If ...` bullets for alternatives, `**1. Title**` paragraphs for notes),
  * free text is escaped so it stays text, and the tables the importer read (alert thresholds,
- * severity levels, escalation) are written back as tables where they were.
+ * severity levels, escalation) are written back as tables where they were; contact bullets are
+ * written as `- **Label:** value` bullets again.
  */
 import { stringify as stringifyYaml } from 'yaml';
-import type { Command, ImportedRunbook, Procedure, Step } from '../../../shared/runbook';
+import type { Command, Contact, ImportedRunbook, Procedure, Step } from '../../../shared/runbook';
 import { ALTERNATIVES_NAMES, COMMENT_STEP } from './importer';
 
 export function exportRunbook(runbook: ImportedRunbook): string {
@@ -20,7 +21,8 @@ export function exportRunbook(runbook: ImportedRunbook): string {
   if (pre) out.push(pre, '');
   out.push(...(tables.get(-1) ?? []));
   for (const c of runbook.looseCommands) out.push(...fence(c, ''), '');
-  procedures.forEach((p, i) => out.push(...procedureMarkdown(p, tables.get(i) ?? [])));
+  const contacts = placeContacts(runbook);
+  procedures.forEach((p, i) => out.push(...procedureMarkdown(p, tables.get(i) ?? [], contacts.get(i))));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
@@ -91,14 +93,34 @@ function table(header: string[], rows: string[][]): string[] {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 
-function procedureMarkdown(p: Procedure, tables: string[]): string[] {
+/**
+ * Contact bullets by the procedure that holds them. The importer keeps a contact bullet in the
+ * section's text as `- Label: value`; that line is written as a bullet with a bold label again.
+ * (A contact table's rows are in the text as table rows, and come back as a table.)
+ */
+function placeContacts(r: ImportedRunbook): Map<number, Map<string, Contact>> {
+  const placed = new Map<number, Map<string, Contact>>();
+  for (const c of r.contacts) {
+    let at = -1;
+    r.procedures.forEach((p, i) => {
+      if (p.line <= c.line) at = i;
+    });
+    if (at === -1) continue;
+    const lines = placed.get(at) ?? new Map<string, Contact>();
+    lines.set(`- ${c.label}: ${c.value}`, c);
+    placed.set(at, lines);
+  }
+  return placed;
+}
+
+function procedureMarkdown(p: Procedure, tables: string[], contacts?: Map<string, Contact>): string[] {
   const out: string[] = [];
   const heading = [p.id, p.number !== null && p.number !== undefined ? `${p.number}.` : null, p.title === p.id ? null : escapeInline(p.title)].filter(Boolean);
   out.push(`${'#'.repeat(p.level)} ${heading.join(' ').replace(/^(\S+-\d+) /, '$1: ')}`, '');
   for (const t of p.triggers) out.push(`**Alert:** ${escapeInline(t.replace(/\s*\n\s*/g, ' '))}`, '');
   if (p.recoveryTargetMinutes !== null) out.push(`**Recovery time target:** < ${p.recoveryTargetMinutes} min`, '');
   const blocks = p.commands ?? [];
-  const text = proseText(withoutBlockPreambles(p.text, blocks));
+  const text = proseText(withoutBlockPreambles(p.text, blocks), contacts);
   if (text) out.push(text, '');
   out.push(...tables);
 
@@ -204,10 +226,19 @@ const TABLE_ROW = /^[^\n]* \| [^\n]*$/m;
  * Runs of lines that were table rows (`a | b`, the importer's text for a table, header first) are
  * written as a table again.
  */
-function proseText(text: string): string {
+function proseText(text: string, contacts?: Map<string, Contact>): string {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   const out: string[] = [];
   for (let i = 0; i < lines.length; ) {
+    const contact = contacts?.get(lines[i]!);
+    if (contact) {
+      // a run of contact bullets, apart from the prose around it (a following line would join the last item)
+      if (out.length && !out[out.length - 1]!.startsWith('- ')) out.push('');
+      out.push(`- **${escapeInline(contact.label)}:** ${escapeInline(contact.value)}`);
+      i++;
+      if (i < lines.length && !contacts?.has(lines[i]!)) out.push('');
+      continue;
+    }
     let j = i;
     while (j < lines.length && lines[j]!.includes(' | ') && lines[j]!.split(' | ').length === lines[i]!.split(' | ').length) j++;
     if (j - i >= 2) {

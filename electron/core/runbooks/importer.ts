@@ -15,6 +15,8 @@ import type {
   AlertRule,
   Command,
   EscalationRung,
+  EscalationPath,
+  Contact,
   ImportWarning,
   ImportedRunbook,
   Placeholder,
@@ -344,6 +346,8 @@ const SECTION_NAMES =
 export const ALTERNATIVES_NAMES = /\b(paths?|alternatives?|options?|scenarios?)\b/i;
 const ALTERNATIVE_LABEL = /^(?:path|option|alternative|scenario|plan|case)\s+[\w.-]{1,3}\b/i;
 const NOTES_NAMES = /^(table\s+of\s+contents|contents|toc|related(\s+\w+)*|see\s+also|links|scope|overview|introduction|about(\s+\w+)*|background|glossary|changelog|history|debugging\b.*)$/i;
+/** A section that lists whom to call: "Contacts", "Contact information", "Who to call", "Emergency contacts". */
+const CONTACT_SECTION = /\bcontacts?\b|\bwho\s+to\s+(call|contact|page)\b/i;
 const REFERENCE_NAMES = /\b(reference|escalation|severity|severities|priorit(y|ies)|contacts?|matrix|template|important\s+files|cheat\s*sheet|quick\s+reference|on-?call\s+rota|ports?|thresholds?)\b/i;
 const CHECKLIST_NAMES = /\bcheck-?list\b/i;
 const TASK_ITEM = /^\s*\[[ xX]\]\s/;
@@ -878,6 +882,8 @@ class RunbookReader {
   private readonly alertRules: AlertRule[] = [];
   private readonly severityLevels: SeverityLevel[] = [];
   private readonly escalation: EscalationRung[] = [];
+  private readonly escalationMatrix: EscalationPath[] = [];
+  private readonly contacts: Contact[] = [];
 
   constructor(
     private readonly tokens: Token[],
@@ -924,10 +930,16 @@ class RunbookReader {
       : (sections[0]?.rawTitle ?? basename(sourcePath).replace(/\.(md|markdown|txt)$/i, ''));
 
     const procedures: Procedure[] = [];
+    const contactSections = new Set<number>();
     for (let i = 0; i < sections.length; i++) {
       const s = sections[i]!;
       s.kind = this.classify(s, sections);
-      const c = this.readContent(s.blocks, s.kind, s.title, DESCRIPTIVE.test(s.title));
+      const contactSection = CONTACT_SECTION.test(s.title) || (s.parent !== null && contactSections.has(s.parent));
+      if (contactSection) {
+        contactSections.add(i);
+        this.readContactItems(s.blocks);
+      }
+      const c = this.readContent(s.blocks, s.kind, s.title, DESCRIPTIVE.test(s.title), false, contactSection);
       // Inside a procedure every command is in a step (readContent makes one when needed).
       if (c.loose.length) c.steps.push({ title: s.title, line: c.loose[0]!.line, endLine: s.endLine, text: [], commands: c.loose });
       procedures.push({
@@ -1004,6 +1016,8 @@ class RunbookReader {
       alertRules: this.alertRules,
       severityLevels: this.severityLevels,
       escalation: this.escalation,
+      escalationMatrix: this.escalationMatrix,
+      contacts: this.contacts,
       looseCommands,
       warnings: this.warnings.sort((a, b) => a.line - b.line),
     };
@@ -1131,7 +1145,7 @@ class RunbookReader {
    * Read one section's own blocks into prose, steps, triggers and a recovery target.
    * `preamble`: content before the first heading, whose commands stay loose.
    */
-  private readContent(blocks: Block[], kind: ProcedureKind, sectionTitle: string, descriptive: boolean, preamble = false): SectionContent {
+  private readContent(blocks: Block[], kind: ProcedureKind, sectionTitle: string, descriptive: boolean, preamble = false, contactSection = false): SectionContent {
     const out: SectionContent = { text: [], steps: [], triggers: [], recovery: null, blockCommands: [], loose: [] };
     const st: ReadState = { open: null, label: null, lastParagraph: null };
     const close = () => {
@@ -1312,7 +1326,7 @@ class RunbookReader {
         }
         case 'table': {
           const table = this.readTable(b);
-          this.recogniseTable(table, sectionTitle);
+          this.recogniseTable(table, sectionTitle, contactSection);
           flushLabel();
           addText(tableText(table));
           if (st.open) st.open.endLine = b.endLine;
@@ -1552,7 +1566,7 @@ class RunbookReader {
     return { steps, preamble: pre };
   }
 
-  // ---- tables: alert rules, severity levels, escalation ----
+  // ---- tables: alert rules, severity levels, escalation, contacts ----
 
   private readTable(b: Block): Table {
     const header: string[] = [];
@@ -1576,7 +1590,7 @@ class RunbookReader {
     return { header, rows, line: b.line };
   }
 
-  private recogniseTable(table: Table, sectionTitle: string): void {
+  private recogniseTable(table: Table, sectionTitle: string, contactSection: boolean): void {
     const h = table.header.map((c) => c.toLowerCase());
     const col = (re: RegExp) => h.findIndex((c) => re.test(c));
     const cell = (cells: string[], i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '');
@@ -1620,13 +1634,71 @@ class RunbookReader {
       return;
     }
 
+    // An escalation matrix: per kind of issue, whom to escalate to (and who answers first, and when).
+    const issue = col(/issue|problem|incident|type|area|category|scenario|symptom|component|service/);
+    const escalateTo = col(/escalat\w*\s+(to|contact|path|target)|^escalate$|^then$|next\s+(contact|level)/);
+    const firstResponse = col(/first|owner|primary|respon(se|der)|initial/);
+    const trigger = col(/trigger|when|condition|criteria|if\b/);
+    if (issue >= 0 && escalateTo >= 0 && new Set([issue, escalateTo, firstResponse, trigger].filter((c) => c >= 0)).size >= 3) {
+      for (const r of table.rows) {
+        if (!cell(r.cells, issue) && !cell(r.cells, escalateTo)) continue;
+        this.escalationMatrix.push({
+          issue: cell(r.cells, issue),
+          firstResponse: firstResponse !== issue && firstResponse !== escalateTo ? cell(r.cells, firstResponse) || null : null,
+          escalateTo: cell(r.cells, escalateTo),
+          trigger: trigger !== issue && trigger !== escalateTo ? cell(r.cells, trigger) || null : null,
+          line: r.line,
+        });
+      }
+      return;
+    }
+
     const time = col(/time|after|elapsed|minutes|when/);
+    let rungs = 0;
     if (time >= 0 && (/\bescalat/i.test(sectionTitle) || h.some((c) => /escalat|contact|who|action/.test(c)))) {
       for (const r of table.rows) {
         const bounds = minuteBounds(cell(r.cells, time));
         if (!bounds) continue;
         const action = r.cells.filter((_, i) => i !== time).filter(Boolean).join(' — ');
         this.escalation.push({ ...bounds, action, line: r.line });
+        rungs++;
+      }
+    }
+    if (rungs) return;
+
+    // A contact table: in a contacts section any table; elsewhere a name or role beside a way to reach them.
+    const who = col(/name|role|team|person|who|contact/);
+    const reach = h.findIndex((c, i) => i !== who && /phone|e-?mail|slack|pager|mobile|contact/.test(c));
+    if (table.header.length >= 2 && (contactSection || (who >= 0 && reach >= 0))) {
+      const labelCol = who >= 0 ? who : 0;
+      for (const r of table.rows) {
+        const label = cell(r.cells, labelCol);
+        const value = r.cells.filter((c, i) => i !== labelCol && c.trim()).map((c) => c.trim()).join(' · ');
+        if (label || value) this.contacts.push({ label, value, line: r.line });
+      }
+    }
+  }
+
+  /** Contact bullets: `**On-Call Schedule:** Check Discord #incidents`, `**Email**: x`, `Phone: x`. */
+  private readContactItems(blocks: Block[]): void {
+    for (const b of blocks) {
+      if (b.type !== 'bullet' && b.type !== 'ordered') continue;
+      for (const it of this.listItems(b)) {
+        const children = this.inline(this.firstInline(it.start, it.end) ?? undefined);
+        const strong = leadingStrong(children);
+        let label: string;
+        let value: string;
+        if (strong) {
+          label = cleanLabel(strong.label);
+          value = cleanRest(inlineText(children, strong.restFrom));
+        } else {
+          const text = inlineText(children).trim();
+          const colon = /^([^:：\n]{1,60})[:：]\s+(\S[^\n]*)/.exec(text);
+          if (!colon) continue;
+          label = colon[1]!.trim();
+          value = colon[2]!.trim();
+        }
+        if (label && value) this.contacts.push({ label, value: value.split('\n')[0]!.trim(), line: it.line });
       }
     }
   }

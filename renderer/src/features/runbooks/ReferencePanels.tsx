@@ -1,11 +1,11 @@
-import { Bell, Gauge, Layers2, TriangleAlert } from 'lucide-react';
+import { Bell, Contact, Gauge, Layers2, Route, TriangleAlert } from 'lucide-react';
 import type { ImportWarning, ImportedRunbook } from '@shared/runbook';
 import { procedureAnchor } from './ProcedureSection';
 
-/** Alert rules, severity levels and the escalation ladder a runbook declares, when it has them. */
+/** Alert rules, severity levels, the escalation ladder and matrix, and contacts a runbook declares, when it has them. */
 export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
-  const { alertRules, severityLevels, escalation } = runbook;
-  if (!alertRules.length && !severityLevels.length && !escalation.length) return null;
+  const { alertRules, severityLevels, escalation, escalationMatrix, contacts } = runbook;
+  if (!alertRules.length && !severityLevels.length && !escalation.length && !escalationMatrix.length && !contacts.length) return null;
   const procedureIndexById = new Map(
     runbook.procedures.flatMap((p, i) => (p.id ? [[p.id.toLowerCase(), i] as const] : [])),
   );
@@ -104,9 +104,58 @@ export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
           </ol>
         </section>
       ) : null}
+
+      {escalationMatrix.length > 0 ? (
+        <section className="panel" aria-labelledby="escalation-matrix-title">
+          <h3 id="escalation-matrix-title" className="panel-title">
+            <Route size={14} aria-hidden="true" /> Escalation matrix
+          </h3>
+          <div className="table-scroll">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Issue</th>
+                  <th scope="col">First response</th>
+                  <th scope="col">Escalate to</th>
+                  <th scope="col">When</th>
+                </tr>
+              </thead>
+              <tbody>
+                {escalationMatrix.map((path, i) => (
+                  <tr key={i}>
+                    <td>{path.issue}</td>
+                    <td>{path.firstResponse ?? '—'}</td>
+                    <td className="escalate-to">{path.escalateTo}</td>
+                    <td>{path.trigger ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {contacts.length > 0 ? (
+        <section className="panel" aria-labelledby="contacts-title">
+          <h3 id="contacts-title" className="panel-title">
+            <Contact size={14} aria-hidden="true" /> Contacts
+          </h3>
+          <dl className="contacts">
+            {contacts.map((c, i) => (
+              <div key={i} className="contact">
+                <dt>{c.label}</dt>
+                {/* A value still to be filled in (`[Add emergency contact]`) is shown as written, marked. */}
+                <dd className={PLACEHOLDER_VALUE.test(c.value) ? 'contact-placeholder' : undefined}>{c.value}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ) : null}
     </div>
   );
 }
+
+const PLACEHOLDER_VALUE = /^\[[^\]]*\]$|^(tbd|todo|n\/a)$/i;
 
 function formatResponse(minutes: number): string {
   if (minutes < 60) return `${minutes} min`;
