@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One file at a time: the bad-input tests hold the importer to 1 s of wall clock, which
+    // means nothing on a 2-core machine while another file builds the app or runs sshd.
+    fileParallelism: false,
   },
 });

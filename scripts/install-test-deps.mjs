@@ -1,11 +1,13 @@
 // `npm run test:deps`: installs the Debian packages the tests drive for real (Chromium for the
-// end-to-end tests). Skips what is already there; needs root or sudo for apt-get.
+// end-to-end tests, OpenSSH's sshd for the SSH integration tests). Skips what is already there;
+// needs root or sudo for apt-get.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const packages = [
   { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { name: 'fonts-dejavu-core', present: () => existsSync('/usr/share/fonts/truetype/dejavu') },
+  { name: 'openssh-server', present: () => existsSync('/usr/sbin/sshd') },
 ];
 
 const missing = packages.filter((p) => !p.present()).map((p) => p.name);

@@ -18,15 +18,155 @@ export const Variable = z.object({
 });
 export type Variable = z.infer<typeof Variable>;
 
-export const EnvironmentInput = z.object({
+// ---- environment targets: where an operator's terminals and checks point -------------------
+// Every value here may later reach an ssh, kubectl or wrangler argument list, so each is held to
+// what the real thing can be: no whitespace, no shell metacharacters, nothing that starts with `-`
+// (which a CLI would read as an option).
+
+const TargetId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'an id is letters, digits, _ and -');
+const TargetName = z.string().trim().min(1, 'a name is needed').max(80);
+/** A file path as written by the operator (`~/` allowed): no control characters, not an option. */
+const FilePath = z
+  .string()
+  .trim()
+  .min(1, 'a path is needed')
+  .max(4096)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'a path has no control characters')
+  .refine((p) => !p.startsWith('-'), 'a path cannot start with -');
+
+export const SshAuth = z.enum(['agent', 'key', 'password', 'keyboard-interactive']);
+export type SshAuth = z.infer<typeof SshAuth>;
+
+export const SshHost = z.object({
+  /** Given by the core when absent; a jump host is referred to by it. */
+  id: TargetId.optional(),
+  name: TargetName,
+  host: z
+    .string()
+    .trim()
+    .min(1, 'a host name or address is needed')
+    .max(253)
+    .regex(/^[A-Za-z0-9[][A-Za-z0-9._:%[\]-]*$/, 'a host is a name or an IP address: letters, digits, . - : only, no spaces or shell characters'),
+  port: z.number({ error: 'a port is a number' }).int('a port is a whole number').min(1, 'a port is 1-65535').max(65_535, 'a port is 1-65535').default(22),
+  user: z
+    .string()
+    .trim()
+    .min(1, 'a user is needed')
+    .max(64)
+    .regex(/^[A-Za-z0-9_.][A-Za-z0-9_.@-]*$/, 'a user name is letters, digits, . _ - and @'),
+  auth: SshAuth.default('agent'),
+  /** The private key file, for `key` auth; its passphrase is a vault secret, never stored here. */
+  keyPath: FilePath.nullable().default(null),
+  /** Another SSH host of the same environment to connect through. */
+  jumpHostId: TargetId.nullable().default(null),
+  keepaliveSeconds: z.number().int().min(0, 'keepalive is 0 (off) to 3600 seconds').max(3600, 'keepalive is 0 (off) to 3600 seconds').default(30),
+});
+export type SshHostInput = z.input<typeof SshHost>;
+
+const KubeName = z
+  .string()
+  .trim()
+  .min(1, 'a context is needed')
+  .max(253)
+  .regex(/^[^\s\u0000-\u001f'"`$;&|<>\\]+$/, 'no spaces or shell characters')
+  .refine((v) => !v.startsWith('-'), 'cannot start with -');
+
+export const KubernetesTarget = z.object({
+  id: TargetId.optional(),
+  name: TargetName,
+  kubeconfigPath: FilePath,
+  context: KubeName,
+  namespace: z
+    .string()
+    .trim()
+    .max(63)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace is lower-case letters, digits and -')
+    .default('default'),
+});
+export type KubernetesTargetInput = z.input<typeof KubernetesTarget>;
+
+export const CloudflareTarget = z.object({
+  id: TargetId.optional(),
+  name: TargetName,
+  accountId: z.string().trim().regex(/^[0-9a-f]{32}$/, 'an account id is 32 hex characters'),
+  /** wrangler's `--env`; null: wrangler's top-level environment. */
+  wranglerEnv: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a wrangler env is letters, digits, _ and -').nullable().default(null),
+  /** The name of the vault secret holding the API token: the token itself never lives here. */
+  apiTokenSecret: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'a secret name is letters, digits, . _ and -').nullable().default(null),
+});
+export type CloudflareTargetInput = z.input<typeof CloudflareTarget>;
+
+export const HealthUrl = z.object({
+  id: TargetId.optional(),
+  name: TargetName,
+  url: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((u) => {
+      try {
+        const { protocol } = new URL(u);
+        return protocol === 'http:' || protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, 'a health URL is a full http:// or https:// address'),
+  expectedStatus: z.number().int().min(100, 'an HTTP status is 100-599').max(599, 'an HTTP status is 100-599').default(200),
+});
+export type HealthUrlInput = z.input<typeof HealthUrl>;
+
+const Description = z.string().max(4000);
+const TargetLists = {
+  variables: z.array(Variable).max(500),
+  sshHosts: z.array(SshHost).max(200),
+  kubernetes: z.array(KubernetesTarget).max(200),
+  cloudflare: z.array(CloudflareTarget).max(50),
+  healthUrls: z.array(HealthUrl).max(200),
+};
+const EnvironmentFields = z.object({
   name: z.string().trim().min(1, 'an environment needs a name').max(80),
   tier: Tier,
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb'),
-  description: z.string().max(4000).default(''),
-  variables: z.array(Variable).max(500).default([]),
+  description: Description.default(''),
+  variables: TargetLists.variables.default([]),
+  // Absent means none. Optional rather than defaulted, so callers written before targets existed
+  // (the CLI, older tests calling the core directly) still type-check.
+  sshHosts: TargetLists.sshHosts.optional(),
+  kubernetes: TargetLists.kubernetes.optional(),
+  cloudflare: TargetLists.cloudflare.optional(),
+  healthUrls: TargetLists.healthUrls.optional(),
 });
-export type EnvironmentInput = z.input<typeof EnvironmentInput>;
 
+/** Checks that span targets: ids are unique, a key file is named for key auth, and a jump host
+ * is another SSH host of this environment. */
+function checkTargets(env: Partial<z.output<typeof EnvironmentFields>>, ctx: z.RefinementCtx): void {
+  const hosts = env.sshHosts ?? [];
+  const ids = new Set<string>();
+  const lists = [['sshHosts', hosts], ['kubernetes', env.kubernetes ?? []], ['cloudflare', env.cloudflare ?? []], ['healthUrls', env.healthUrls ?? []]] as const;
+  for (const [list, items] of lists) {
+    for (const [i, item] of items.entries()) {
+      if (item.id === undefined) continue;
+      if (ids.has(item.id)) ctx.addIssue({ code: 'custom', path: [list, i, 'id'], message: 'this id is used twice' });
+      ids.add(item.id);
+    }
+  }
+  for (const [i, h] of hosts.entries()) {
+    if (h.auth === 'key' && !h.keyPath) ctx.addIssue({ code: 'custom', path: ['sshHosts', i, 'keyPath'], message: 'key authentication needs a key file' });
+    if (h.jumpHostId === null) continue;
+    if (h.jumpHostId === h.id) ctx.addIssue({ code: 'custom', path: ['sshHosts', i, 'jumpHostId'], message: 'a host cannot be its own jump host' });
+    else if (!hosts.some((o) => o.id === h.jumpHostId)) {
+      ctx.addIssue({ code: 'custom', path: ['sshHosts', i, 'jumpHostId'], message: 'the jump host must be another SSH host of this environment' });
+    }
+  }
+}
+
+export const EnvironmentInput = EnvironmentFields.superRefine(checkTargets);
+export type EnvironmentInput = z.input<typeof EnvironmentInput>;
+/** What `environments.update` takes: any subset of the fields, checked together once merged.
+ * No defaults here: a field the patch leaves out is kept, not reset. */
+export const EnvironmentPatch = EnvironmentFields.extend({ description: Description, ...TargetLists }).partial().superRefine(checkTargets);
+
+const WithId = { id: z.string() };
 export const Environment = z.object({
   id: z.string(),
   name: z.string(),
@@ -34,10 +174,44 @@ export const Environment = z.object({
   color: z.string(),
   description: z.string(),
   variables: z.array(Variable),
+  sshHosts: z.array(SshHost.extend(WithId)),
+  kubernetes: z.array(KubernetesTarget.extend(WithId)),
+  cloudflare: z.array(CloudflareTarget.extend(WithId)),
+  healthUrls: z.array(HealthUrl.extend(WithId)),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Environment = z.infer<typeof Environment>;
+export type SshHost = Environment['sshHosts'][number];
+export type KubernetesTarget = Environment['kubernetes'][number];
+export type CloudflareTarget = Environment['cloudflare'][number];
+export type HealthUrl = Environment['healthUrls'][number];
+
+/** A host found in an ssh config file, offered to the operator; nothing is saved until they pick. */
+export const SshConfigCandidate = z.object({
+  /** The `Host` alias. */
+  name: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  user: z.string().nullable(),
+  keyPath: z.string().nullable(),
+  /** The first hop of `ProxyJump`, as written (usually another alias). */
+  jumpHost: z.string().nullable(),
+});
+export type SshConfigCandidate = z.infer<typeof SshConfigCandidate>;
+
+export const KubeconfigCandidate = z.object({
+  /** The context's name. */
+  name: z.string(),
+  cluster: z.string().nullable(),
+  namespace: z.string().nullable(),
+  server: z.string().nullable(),
+  /** The kubeconfig file it was found in. */
+  kubeconfigPath: z.string(),
+});
+export type KubeconfigCandidate = z.infer<typeof KubeconfigCandidate>;
+
+const ImportPath = z.object({ path: z.string().trim().min(1).max(4096).optional() });
 
 /** Where a runbook came from: a file the operator imported, the app's own, a watched folder,
  * or a git repository (read-only). */
@@ -159,6 +333,33 @@ export const ImportResult = z.object({
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 
+// ---- secrets ----------------------------------------------------------------------------------
+
+/** A secret's name: what a runbook placeholder or an environment variable would call it. */
+export const SecretName = z
+  .string()
+  .max(128)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a secret name is letters, digits and _, not starting with a digit');
+
+/** How the vault is: not created yet, locked (its key not in memory), or unlocked. Its key comes
+ * from the operator's passphrase (headless host) or the operating system's keychain (Electron). */
+export const VaultStatus = z.object({
+  state: z.enum(['uninitialised', 'locked', 'unlocked']),
+  kind: z.enum(['passphrase', 'os-keychain']),
+});
+export type VaultStatus = z.infer<typeof VaultStatus>;
+
+/** A secret as listed: never its value. */
+export const SecretSummary = z.object({
+  environmentId: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SecretSummary = z.infer<typeof SecretSummary>;
+
+const SecretRef = z.object({ environmentId: z.string().min(1).max(200), name: SecretName });
+
 const Id = z.object({ id: z.string().min(1).max(200) });
 const Ok = z.object({ ok: z.literal(true) });
 
@@ -173,11 +374,21 @@ export const calls = {
   'environments.get': { input: Id, output: Environment },
   'environments.create': { input: EnvironmentInput, output: Environment },
   'environments.update': {
-    input: z.object({ id: z.string().min(1), patch: EnvironmentInput.partial() }),
+    input: z.object({ id: z.string().min(1), patch: EnvironmentPatch }),
     output: Environment,
   },
   'environments.duplicate': { input: Id, output: Environment },
   'environments.delete': { input: Id, output: Ok },
+  /** Hosts from `~/.ssh/config` (or `path`), for the operator to pick from; nothing is saved. */
+  'environments.importSshConfig': {
+    input: ImportPath,
+    output: z.object({ path: z.string(), hosts: z.array(SshConfigCandidate) }),
+  },
+  /** Contexts from `$KUBECONFIG` / `~/.kube/config` (or `path`); nothing is saved. */
+  'environments.importKubeconfig': {
+    input: ImportPath,
+    output: z.object({ paths: z.array(z.string()), contexts: z.array(KubeconfigCandidate) }),
+  },
   'runbooks.list': { input: z.object({}).strict(), output: z.array(RunbookSummary) },
   'runbooks.get': { input: Id, output: RunbookDetail },
   'runbooks.import': {
@@ -209,6 +420,46 @@ export const calls = {
     input: z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(200).default(50) }),
     output: z.array(SearchHit),
   },
+  'secrets.status': { input: z.object({}).strict(), output: VaultStatus },
+  /** First use (passphrase vaults): create the vault and unlock it. */
+  'secrets.setup': {
+    input: z.object({ passphrase: z.string().min(8, 'a vault passphrase is at least 8 characters').max(1024) }),
+    output: VaultStatus,
+  },
+  'secrets.unlock': { input: z.object({ passphrase: z.string().min(1, 'enter the vault passphrase').max(1024) }), output: VaultStatus },
+  'secrets.lock': { input: z.object({}).strict(), output: VaultStatus },
+  /** Names and times, never values; works while locked (names are not secret). */
+  'secrets.list': { input: z.object({ environmentId: z.string().min(1).max(200) }), output: z.array(SecretSummary) },
+  'secrets.set': {
+    input: SecretRef.extend({ value: z.string().min(1, 'a secret needs a value').max(65_536) }),
+    output: SecretSummary,
+  },
+  'secrets.delete': { input: SecretRef, output: Ok },
+  /** The value, only while unlocked; the UI asks only when the operator clicks Reveal. */
+  'secrets.reveal': { input: SecretRef, output: z.object({ value: z.string() }) },
+  /**
+   * Fill the placeholders of the runbook command that starts on `line` for an environment (values
+   * shell-quoted, never logged) and say what running it needs: `confirmation` is set for a
+   * destructive command in a production environment.
+   */
+  'steps.prepare': {
+    input: z.object({
+      runbookId: z.string().min(1).max(200),
+      line: z.number().int().positive(),
+      environmentId: z.string().min(1).max(200),
+      values: z.record(z.string(), z.string().max(100_000)).default({}),
+    }),
+    output: z.object({
+      /** The exact command line to send. */
+      text: z.string(),
+      /** Placeholders left without a value (still written as in the runbook). */
+      missing: z.array(z.string()),
+      destructive: z.boolean(),
+      /** Why it counts as destructive, for the operator. */
+      reasons: z.array(z.string()),
+      confirmation: z.object({ kind: z.literal('type-environment-name'), expected: z.string() }).nullable(),
+    }),
+  },
 } as const;
 
 /** Events pushed from the core to every connected renderer. */
@@ -217,6 +468,8 @@ export const events = {
   'environments.changed': z.object({ ids: z.array(z.string()) }),
   'runbooks.changed': z.object({ ids: z.array(z.string()) }),
   'sources.changed': z.object({ ids: z.array(z.string()) }),
+  /** A secret was set or deleted, or the vault was created, unlocked or locked. No values. */
+  'secrets.changed': z.object({ environmentIds: z.array(z.string()), status: VaultStatus }),
 } as const;
 
 /**

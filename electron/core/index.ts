@@ -15,6 +15,8 @@ import { Log } from './log';
 import { PreferenceService } from './preferences';
 import { RunbookLibrary } from './runbooks';
 import { RunbookSources, type Timers } from './sources';
+import { prepareStep } from './terminals';
+import { passphraseKeys, SecretVault, type VaultKeys } from './secrets';
 
 export interface CoreOptions {
   dataDir: string;
@@ -31,6 +33,8 @@ export interface CoreOptions {
   /** Watch folder sources and schedule git pulls (default true). A one-off CLI command that
    * only reads or imports files has no use for either. */
   watchSources?: boolean;
+  /** Where the secrets vault's key comes from; default: the operator's passphrase (headless host). */
+  vaultKeys?: VaultKeys;
 }
 
 export type Handlers = {
@@ -59,6 +63,8 @@ export interface Core {
   readonly events: EventBus;
   readonly log: Log;
   readonly db: Db;
+  /** Its redactor knows every secret value while unlocked: run what Watchfloor records through it. */
+  readonly secrets: SecretVault;
   close(): void;
 }
 
@@ -71,6 +77,9 @@ export function createCore(options: CoreOptions): Core {
   const events = new EventBus();
   const environments = new EnvironmentService(db, clock);
   const preferences = new PreferenceService(db);
+  const secrets = new SecretVault(db, clock, log, options.vaultKeys ?? passphraseKeys);
+  log.redactWith((text) => secrets.redactor.redact(text));
+  const secretsChanged = (environmentIds: string[]) => events.emit('secrets.changed', { environmentIds, status: secrets.status() });
   const runbooks = new RunbookLibrary(db, clock);
   const sources = new RunbookSources(db, runbooks, clock, log, {
     dataDir: options.dataDir,
@@ -121,6 +130,8 @@ export function createCore(options: CoreOptions): Core {
       events.emit('environments.changed', { ids: [env.id] });
       return env;
     },
+    'environments.importSshConfig': ({ path }) => environments.importSshConfig(path),
+    'environments.importKubeconfig': ({ path }) => environments.importKubeconfig(path),
     'environments.delete': ({ id }) => {
       const wasCurrent = preferences.get().currentEnvironmentId === id;
       environments.delete(id);
@@ -149,6 +160,34 @@ export function createCore(options: CoreOptions): Core {
       return detail;
     },
     'runbooks.lint': ({ id }) => runbooks.lint(id, [...new Set(environments.list().flatMap((e) => e.variables.map((v) => v.key)))]),
+    'secrets.status': () => secrets.status(),
+    'secrets.setup': async ({ passphrase }) => {
+      const status = await secrets.setup(passphrase);
+      secretsChanged([]);
+      return status;
+    },
+    'secrets.unlock': async ({ passphrase }) => {
+      const status = await secrets.unlock(passphrase);
+      secretsChanged([]);
+      return status;
+    },
+    'secrets.lock': () => {
+      const status = secrets.lock();
+      secretsChanged([]);
+      return status;
+    },
+    'secrets.list': ({ environmentId }) => secrets.list(environmentId),
+    'secrets.set': ({ environmentId, name, value }) => {
+      const summary = secrets.set(environmentId, name, value);
+      secretsChanged([environmentId]);
+      return summary;
+    },
+    'secrets.delete': ({ environmentId, name }) => {
+      secrets.delete(environmentId, name);
+      secretsChanged([environmentId]);
+      return { ok: true as const };
+    },
+    'secrets.reveal': ({ environmentId, name }) => ({ value: secrets.reveal(environmentId, name) }),
     'sources.list': () => sources.list(),
     // Adding and syncing report through onChange (sources.changed, runbooks.changed).
     'sources.addFolder': ({ path }) => sources.addFolder(path),
@@ -160,6 +199,8 @@ export function createCore(options: CoreOptions): Core {
       if (runbookIds.length) events.emit('runbooks.changed', { ids: runbookIds });
       return { ok: true as const };
     },
+    // Values are not logged: nothing here writes them anywhere.
+    'steps.prepare': ({ runbookId, line, environmentId, values }) => prepareStep(runbooks.get(runbookId), line, environments.get(environmentId), values),
   };
 
   const streams: StreamOpeners = {
@@ -184,6 +225,13 @@ export function createCore(options: CoreOptions): Core {
   };
 
   if (options.watchSources !== false) sources.start();
+  // A keychain vault needs no passphrase: open it as the core starts.
+  if (secrets.status().kind === 'os-keychain') {
+    secrets.open().then(
+      () => secretsChanged([]),
+      (error: unknown) => log.warn(`the secrets vault stays locked: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
   log.info(`core started`, { host: options.host, dataDir: options.dataDir });
   return {
     handlers,
@@ -191,7 +239,9 @@ export function createCore(options: CoreOptions): Core {
     events,
     log,
     db,
+    secrets,
     close() {
+      secrets.lock();
       sources.stop();
       db.close();
     },

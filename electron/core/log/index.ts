@@ -1,6 +1,6 @@
 /**
  * The core's log: one line per event in `<dataDir>/logs/watchfloor.log`, and a short in-memory
- * tail that the `log.tail` stream serves. Never pass a secret's value to it.
+ * tail that the `log.tail` stream serves. Never pass a secret's value to it; known ones are redacted anyway.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,9 +28,16 @@ export class Log {
     }
   }
 
+  /** Known secret values become `[secret:NAME]` before a line is kept anywhere (the vault sets it). */
+  redactWith(redact: (text: string) => string): void {
+    this.redact = redact;
+  }
+  private redact: (text: string) => string = (text) => text;
+
   write(level: LogLevel, message: string, fields: Record<string, unknown> = {}): void {
-    const extra = Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
-    const line = `${this.clock.now().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}\n`;
+    // Field strings are redacted before JSON escapes them (a value with a quote would not match after).
+    const extra = Object.keys(fields).length ? ` ${JSON.stringify(fields, (_key, v: unknown) => (typeof v === 'string' ? this.redact(v) : v))}` : '';
+    const line = this.redact(`${this.clock.now().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}${extra}\n`);
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
     if (this.file) {

@@ -14,8 +14,9 @@ import { createPaletteSlice, type PaletteSlice } from '../app/palette/paletteSli
 import { createRunbooksSlice, type RunbooksSlice } from '../features/runbooks/runbooksSlice';
 import { createSourcesSlice, type SourcesSlice } from '../features/runbooks/sourcesSlice';
 import { createEnvironmentsSlice, type EnvironmentsSlice } from '../features/environments/environmentsSlice';
+import { createSecretsSlice, type SecretsSlice } from '../features/secrets/secretsSlice';
 
-export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice;
+export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice;
 
 /** What every slice creator receives: the store's setter and getter, and the core's API. */
 export interface SliceContext {
@@ -36,6 +37,7 @@ export function createAppStore(api: WatchfloorApi): AppStore {
       ...createRunbooksSlice(ctx),
       ...createSourcesSlice(ctx),
       ...createEnvironmentsSlice(ctx),
+      ...createSecretsSlice(ctx),
     };
   });
 }

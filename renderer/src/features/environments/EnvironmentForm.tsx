@@ -3,6 +3,8 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { Environment, Tier } from '@shared/contract';
 import { useAppStore } from '../../store';
 import { ConfirmDialog } from '../../app/ui/ConfirmDialog';
+import { EnvironmentTargets } from './EnvironmentTargets';
+import { targetDraftsOf, targetInputsOf, type TargetDrafts } from './targetDrafts';
 import { ColourDot, TierBadge } from './TierBadge';
 import { presetColours, tiers } from './tiers';
 
@@ -19,6 +21,7 @@ interface Draft {
   color: string;
   description: string;
   variables: VariableRow[];
+  targets: TargetDrafts;
 }
 
 let nextRowId = 1;
@@ -30,6 +33,7 @@ function draftOf(env: Environment | null): Draft {
     color: env?.color ?? presetColours[5]!.value,
     description: env?.description ?? '',
     variables: (env?.variables ?? []).map((v) => ({ ...v, rowId: nextRowId++ })),
+    targets: targetDraftsOf(env),
   };
 }
 
@@ -62,6 +66,7 @@ export function EnvironmentForm({ environment }: { environment: Environment | nu
       color: draft.color,
       description: draft.description,
       variables: draft.variables.map(({ key, value }) => ({ key, value })),
+      ...targetInputsOf(draft.targets),
     });
     setSaving(false);
     if (result.ok) {
@@ -260,6 +265,8 @@ export function EnvironmentForm({ environment }: { environment: Environment | nu
           <Plus size={13} aria-hidden="true" /> Add variable
         </button>
       </fieldset>
+
+      <EnvironmentTargets drafts={draft.targets} errors={errors} onChange={(targets) => update({ targets })} />
 
       <footer className="form-actions">
         <button type="submit" className="button button-primary" disabled={saving} aria-busy={saving}>

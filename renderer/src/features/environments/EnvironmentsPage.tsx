@@ -2,6 +2,7 @@ import { Layers, Plus } from 'lucide-react';
 import { useAppStore } from '../../store';
 import { EmptyState } from '../../app/ui/EmptyState';
 import { EnvironmentForm } from './EnvironmentForm';
+import { SecretsPanel } from '../secrets/SecretsPanel';
 import { ColourDot, TierBadge } from './TierBadge';
 
 export function EnvironmentsPage() {
@@ -27,7 +28,7 @@ export function EnvironmentsPage() {
         {editing === 'new' ? (
           <EnvironmentForm key={`new-${seq}`} environment={null} />
         ) : editingEnvironment ? (
-          <EnvironmentForm key={`${editingEnvironment.id}-${editingEnvironment.updatedAt}`} environment={editingEnvironment} />
+          <><EnvironmentForm key={`${editingEnvironment.id}-${editingEnvironment.updatedAt}`} environment={editingEnvironment} /><SecretsPanel key={editingEnvironment.id} environment={editingEnvironment} /></>
         ) : (
           <EmptyState icon={Layers} title="Environments">
             <p>

@@ -1,4 +1,4 @@
-import type { Environment, EnvironmentInput } from '@shared/contract';
+import type { CallOutput, Environment, EnvironmentInput } from '@shared/contract';
 import type { SliceContext } from '../../store';
 import { readPreference, storageKeys, writePreference } from '../../app/storage';
 import { errorMessage, fieldIssues } from '../../app/toasts/errorMessage';
@@ -6,6 +6,9 @@ import { errorMessage, fieldIssues } from '../../app/toasts/errorMessage';
 export type SaveResult =
   | { ok: true; environment: Environment }
   | { ok: false; message: string; fieldErrors: Record<string, string> };
+
+/** What an import picker read: its candidates, or why there are none (shown in the picker). */
+export type ReadResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export interface EnvironmentsSlice {
   environments: Environment[];
@@ -22,6 +25,10 @@ export interface EnvironmentsSlice {
   /** Create (id null) or update; field errors come back for the form to show beside each field. */
   saveEnvironment(id: string | null, input: EnvironmentInput): Promise<SaveResult>;
   duplicateEnvironment(id: string): Promise<void>;
+  /** Candidate hosts from `~/.ssh/config` (or `path`); nothing is saved. */
+  readSshConfig(path?: string): Promise<ReadResult<CallOutput<'environments.importSshConfig'>>>;
+  /** Candidate contexts from `$KUBECONFIG` / `~/.kube/config` (or `path`); nothing is saved. */
+  readKubeconfig(path?: string): Promise<ReadResult<CallOutput<'environments.importKubeconfig'>>>;
   deleteEnvironment(id: string): Promise<void>;
 }
 
@@ -86,6 +93,22 @@ export function createEnvironmentsSlice({ set, get, api }: SliceContext): Enviro
         get().pushToast({ kind: 'success', message: `Created ${copy.name}` });
       } catch (error) {
         get().reportError(`Duplicating ${nameOf(id)}`, error);
+      }
+    },
+
+    async readSshConfig(path) {
+      try {
+        return { ok: true, value: await api.call('environments.importSshConfig', path ? { path } : {}) };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
+      }
+    },
+
+    async readKubeconfig(path) {
+      try {
+        return { ok: true, value: await api.call('environments.importKubeconfig', path ? { path } : {}) };
+      } catch (error) {
+        return { ok: false, message: errorMessage(error) };
       }
     },
 
