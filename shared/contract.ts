@@ -12,6 +12,12 @@ import { ImportedRunbook } from './runbook';
 export const Tier = z.enum(['production', 'staging', 'development', 'other']);
 export type Tier = z.infer<typeof Tier>;
 
+/** A secret's name: what a runbook placeholder or an environment variable would call it. */
+export const SecretName = z
+  .string()
+  .max(128)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a secret name is letters, digits and _, not starting with a digit');
+
 export const Variable = z.object({
   key: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name is letters, digits and _, not starting with a digit'),
   value: z.string().max(10_000),
@@ -92,7 +98,8 @@ export const CloudflareTarget = z.object({
   /** wrangler's `--env`; null: wrangler's top-level environment. */
   wranglerEnv: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a wrangler env is letters, digits, _ and -').nullable().default(null),
   /** The name of the vault secret holding the API token: the token itself never lives here. */
-  apiTokenSecret: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'a secret name is letters, digits, . _ and -').nullable().default(null),
+  /** The name of the vault secret holding the API token (never the token itself). */
+  apiTokenSecret: SecretName.nullable().default(null),
 });
 export type CloudflareTargetInput = z.input<typeof CloudflareTarget>;
 
@@ -334,12 +341,6 @@ export const ImportResult = z.object({
 export type ImportResult = z.infer<typeof ImportResult>;
 
 // ---- secrets ----------------------------------------------------------------------------------
-
-/** A secret's name: what a runbook placeholder or an environment variable would call it. */
-export const SecretName = z
-  .string()
-  .max(128)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a secret name is letters, digits and _, not starting with a digit');
 
 /** How the vault is: not created yet, locked (its key not in memory), or unlocked. Its key comes
  * from the operator's passphrase (headless host) or the operating system's keychain (Electron). */

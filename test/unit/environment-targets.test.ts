@@ -32,7 +32,7 @@ const prod = {
   color: '#dc2626',
   sshHosts: [bastion, web],
   kubernetes: [{ name: 'EU cluster', kubeconfigPath: '~/.kube/config', context: 'prod-eu', namespace: 'payments' }],
-  cloudflare: [{ name: 'Edge', accountId: '0123456789abcdef0123456789abcdef', wranglerEnv: 'production', apiTokenSecret: 'cloudflare-token' }],
+  cloudflare: [{ name: 'Edge', accountId: '0123456789abcdef0123456789abcdef', wranglerEnv: 'production', apiTokenSecret: 'CLOUDFLARE_API_TOKEN' }],
   healthUrls: [{ name: 'API', url: 'https://api.example.net/healthz' }],
 };
 
@@ -57,7 +57,7 @@ describe('environment targets', () => {
       { ...web, keepaliveSeconds: 30 },
     ]);
     expect(env.kubernetes).toEqual([expect.objectContaining({ context: 'prod-eu', namespace: 'payments', id: expect.any(String) })]);
-    expect(env.cloudflare).toEqual([expect.objectContaining({ accountId: prod.cloudflare[0]!.accountId, apiTokenSecret: 'cloudflare-token' })]);
+    expect(env.cloudflare).toEqual([expect.objectContaining({ accountId: prod.cloudflare[0]!.accountId, apiTokenSecret: 'CLOUDFLARE_API_TOKEN' })]);
     expect(env.healthUrls).toEqual([expect.objectContaining({ url: 'https://api.example.net/healthz', expectedStatus: 200 })]);
     expect(await call('environments.get', { id: env.id })).toEqual(env);
   });

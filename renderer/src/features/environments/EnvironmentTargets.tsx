@@ -121,7 +121,7 @@ export function EnvironmentTargets(props: {
           { key: 'name', header: 'Label', label: 'Cloudflare label', span: 2 },
           { key: 'accountId', header: 'Account ID', label: 'Account ID', span: 4, placeholder: '32 hex characters' },
           { key: 'wranglerEnv', header: 'Wrangler env', label: 'Wrangler env', span: 3, placeholder: 'top level' },
-          { key: 'apiTokenSecret', header: 'API token secret', label: 'API token secret', span: 3, placeholder: 'secret name' },
+          { key: 'apiTokenSecret', header: 'API token secret', label: 'API token secret', span: 3, placeholder: 'CLOUDFLARE_API_TOKEN' },
         ]}
       />
       <TargetSection
