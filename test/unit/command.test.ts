@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core';
-import { dispatch } from '../../electron/core/api/dispatch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRunbook } from '../../electron/core/runbooks';
 import {
   PASTE_END,
@@ -15,6 +13,7 @@ import {
   type TargetEnvironment,
 } from '../../electron/core/terminals';
 import type { Command } from '../../shared/runbook';
+import { useTestCore } from '../support/core';
 import { tempDir } from '../support/temp';
 
 const production: TargetEnvironment = { name: 'Production EU', tier: 'production' };
@@ -231,22 +230,8 @@ describe('bracketed paste', () => {
 });
 
 describe('steps.prepare through the contract', () => {
-  let core: Core;
-  let dir: { path: string; cleanup: () => void };
-  beforeEach(() => {
-    dir = tempDir();
-    core = createCore({ dataDir: dir.path, host: 'headless', bundledRunbooksDir: null, watchSources: false });
-  });
-  afterEach(() => {
-    core.close();
-    dir.cleanup();
-  });
-
-  async function call(method: string, params: unknown) {
-    const r = await dispatch(core, method, params);
-    if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
-    return r.value as Record<string, unknown>;
-  }
+  const t = useTestCore();
+  const call = t.call;
 
   const runbook = [
     '# API outage', // 1
@@ -292,7 +277,7 @@ describe('steps.prepare through the contract', () => {
     await expect(call('steps.prepare', { runbookId, line: 7, environmentId: 'nope', values: {} })).rejects.toMatchObject({ code: 'not_found' });
     await expect(call('steps.prepare', { runbookId, line: 7, environmentId: prod.id, values: { pod: 1 } })).rejects.toMatchObject({ code: 'invalid_arguments' });
 
-    const log = readFileSync(join(dir.path, 'logs', 'watchfloor.log'), 'utf8');
+    const log = readFileSync(join(t.dataDir, 'logs', 'watchfloor.log'), 'utf8');
     expect(log).not.toContain('s3cr3t-value');
   });
 });

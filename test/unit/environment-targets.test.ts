@@ -1,28 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core';
-import { dispatch } from '../../electron/core/api/dispatch';
+import { describe, expect, it } from 'vitest';
 import { EnvironmentService } from '../../electron/core/environments';
-import { tempDir } from '../support/temp';
+import { useTestCore } from '../support/core';
 
-let core: Core;
-let dir: { path: string; cleanup: () => void };
-
-beforeEach(() => {
-  dir = tempDir();
-  core = createCore({ dataDir: join(dir.path, 'data'), host: 'headless', bundledRunbooksDir: null, watchSources: false });
-});
-afterEach(() => {
-  core.close();
-  dir.cleanup();
-});
-
-async function call(method: string, params: unknown) {
-  const r = await dispatch(core, method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
-  return r.value as Record<string, unknown>;
-}
+const t = useTestCore();
+const call = t.call;
 
 const bastion = { id: 'bastion', name: 'Bastion', host: 'bastion.example.net', user: 'ops' };
 const web = { id: 'web', name: 'Web 1', host: '10.0.4.12', port: 2222, user: 'deploy', auth: 'key', keyPath: '~/.ssh/id_web', jumpHostId: 'bastion' };
@@ -110,7 +93,7 @@ describe('environment targets', () => {
 
 describe('importing from the operator’s configs', () => {
   it('offers the hosts of an ssh config, following Include, without saving anything', async () => {
-    const home = join(dir.path, 'home');
+    const home = join(t.dataDir, 'home');
     mkdirSync(join(home, '.ssh', 'conf.d'), { recursive: true });
     writeFileSync(
       join(home, '.ssh', 'config'),
@@ -133,7 +116,7 @@ describe('importing from the operator’s configs', () => {
       ].join('\n'),
     );
     writeFileSync(join(home, '.ssh', 'conf.d', 'db.conf'), 'Host db\n  HostName db.example.net\n');
-    const service = new EnvironmentService(core.db, { now: () => new Date() }, { homeDir: home, kubeconfigEnv: null });
+    const service = new EnvironmentService(t.core.db, { now: () => new Date() }, { homeDir: home, kubeconfigEnv: null });
     const { path, hosts } = service.importSshConfig(undefined);
     expect(path).toBe(join(home, '.ssh', 'config'));
     expect(hosts).toEqual([
@@ -146,18 +129,18 @@ describe('importing from the operator’s configs', () => {
   });
 
   it('reads a given ssh config path through the contract, and says which path was missing', async () => {
-    const file = join(dir.path, 'ssh_config');
+    const file = join(t.dataDir, 'ssh_config');
     writeFileSync(file, 'Host api\n  HostName api.example.net\n  Port 22022\n');
     expect(await call('environments.importSshConfig', { path: file })).toEqual({
       path: file,
       hosts: [{ name: 'api', host: 'api.example.net', port: 22022, user: null, keyPath: null, jumpHost: null }],
     });
-    const missing = join(dir.path, 'nope', 'config');
+    const missing = join(t.dataDir, 'nope', 'config');
     await expect(call('environments.importSshConfig', { path: missing })).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(missing) });
   });
 
   it('offers the contexts of a kubeconfig with cluster, namespace and server', async () => {
-    const file = join(dir.path, 'kubeconfig.yaml');
+    const file = join(t.dataDir, 'kubeconfig.yaml');
     writeFileSync(
       file,
       [
@@ -189,13 +172,13 @@ describe('importing from the operator’s configs', () => {
     };
     expect(await call('environments.importKubeconfig', { path: file })).toEqual(expected);
     // $KUBECONFIG, as kubectl reads it: a colon-separated list, missing files skipped.
-    const service = new EnvironmentService(core.db, { now: () => new Date() }, { homeDir: dir.path, kubeconfigEnv: `${join(dir.path, 'missing')}:${file}` });
+    const service = new EnvironmentService(t.core.db, { now: () => new Date() }, { homeDir: t.dataDir, kubeconfigEnv: `${join(t.dataDir, 'missing')}:${file}` });
     expect(service.importKubeconfig(undefined)).toEqual(expected);
   });
 
   it('says which kubeconfig it read when there is none', () => {
-    const home = join(dir.path, 'empty-home');
-    const service = new EnvironmentService(core.db, { now: () => new Date() }, { homeDir: home, kubeconfigEnv: null });
+    const home = join(t.dataDir, 'empty-home');
+    const service = new EnvironmentService(t.core.db, { now: () => new Date() }, { homeDir: home, kubeconfigEnv: null });
     expect(() => service.importKubeconfig(undefined)).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringContaining(join(home, '.kube', 'config')) }));
   });
 });

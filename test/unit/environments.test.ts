@@ -1,29 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../electron/core';
-import { dispatch } from '../../electron/core/api/dispatch';
+import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../electron/core/clock';
-import { tempDir } from '../support/temp';
+import { useTestCore } from '../support/core';
 
-let core: Core;
-let cleanup: () => void;
 let now = new Date('2026-11-25T10:00:00Z');
 const clock: Clock = { now: () => now };
-
-beforeEach(() => {
-  const d = tempDir();
-  cleanup = d.cleanup;
-  core = createCore({ dataDir: d.path, host: 'headless', clock, bundledRunbooksDir: null });
-});
-afterEach(() => {
-  core.close();
-  cleanup();
-});
-
-async function call(method: string, params: unknown) {
-  const r = await dispatch(core, method, params);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);
-  return r.value as Record<string, unknown>;
-}
+const t = useTestCore({ clock });
+const call = t.call;
 
 const prod = { name: 'Production', tier: 'production', color: '#dc2626', description: 'eu-west-1', variables: [{ key: 'REGION', value: 'eu-west-1' }] };
 
@@ -69,7 +51,7 @@ describe('environments', () => {
 
   it('emits a change event for each write', async () => {
     const seen: string[] = [];
-    core.events.subscribe((name) => seen.push(name));
+    t.core.events.subscribe((name) => seen.push(name));
     const p = await call('environments.create', prod);
     await call('environments.update', { id: p.id, patch: { name: 'Prod EU' } });
     await call('environments.delete', { id: p.id });
@@ -84,7 +66,7 @@ describe('preferences', () => {
     await call('preferences.update', { currentEnvironmentId: p.id, theme: 'dark' });
     expect(await call('preferences.get', {})).toEqual({ currentEnvironmentId: p.id, theme: 'dark' });
     const changes: string[] = [];
-    core.events.subscribe((name) => changes.push(name));
+    t.core.events.subscribe((name) => changes.push(name));
     await call('environments.delete', { id: p.id });
     expect(changes).toContain('preferences.changed');
     expect(await call('preferences.get', {})).toEqual({ currentEnvironmentId: null, theme: 'dark' });
