@@ -364,6 +364,24 @@ const SecretRef = z.object({ environmentId: z.string().min(1).max(200), name: Se
 const Id = z.object({ id: z.string().min(1).max(200) });
 const Ok = z.object({ ok: z.literal(true) });
 
+// ---- terminals --------------------------------------------------------------------------------
+
+export const TerminalInfo = z.object({
+  id: z.string(),
+  kind: z.enum(['local']),
+  title: z.string(),
+  /** The environment it is locked to; null for a plain local shell. */
+  environmentId: z.string().nullable(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  status: z.enum(['running', 'exited']),
+  exitCode: z.number().int().nullable(),
+  createdAt: z.string(),
+});
+export type TerminalInfo = z.infer<typeof TerminalInfo>;
+
+const TerminalSize = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
+
 // ---- the tables -----------------------------------------------------------------------------
 
 /** Request/response calls: `input` is validated where it enters the core. */
@@ -438,6 +456,15 @@ export const calls = {
   'secrets.delete': { input: SecretRef, output: Ok },
   /** The value, only while unlocked; the UI asks only when the operator clicks Reveal. */
   'secrets.reveal': { input: SecretRef, output: z.object({ value: z.string() }) },
+  'terminals.list': { input: z.object({}).strict(), output: z.array(TerminalInfo) },
+  'terminals.open': {
+    input: z.object({ kind: z.literal('local'), environmentId: z.string().nullable().default(null), ...TerminalSize }),
+    output: TerminalInfo,
+  },
+  /** Keystrokes and pasted text. Output never comes back here: it is the `terminal.output` stream. */
+  'terminals.write': { input: z.object({ id: z.string().min(1), data: z.string().max(1_000_000) }), output: Ok },
+  'terminals.resize': { input: z.object({ id: z.string().min(1), ...TerminalSize }), output: Ok },
+  'terminals.close': { input: Id, output: Ok },
   /**
    * Fill the placeholders of the runbook command that starts on `line` for an environment (values
    * shell-quoted, never logged) and say what running it needs: `confirmation` is set for a
@@ -469,6 +496,7 @@ export const events = {
   'environments.changed': z.object({ ids: z.array(z.string()) }),
   'runbooks.changed': z.object({ ids: z.array(z.string()) }),
   'sources.changed': z.object({ ids: z.array(z.string()) }),
+  'terminals.changed': z.object({ ids: z.array(z.string()) }),
   /** A secret was set or deleted, or the vault was created, unlocked or locked. No values. */
   'secrets.changed': z.object({ environmentIds: z.array(z.string()), status: VaultStatus }),
 } as const;
@@ -481,6 +509,8 @@ export const events = {
  */
 export const streams = {
   'log.tail': { params: z.object({}).strict() },
+  /** A terminal's output: its kept scrollback first, then live bytes, until it exits. */
+  'terminal.output': { params: z.object({ id: z.string().min(1) }).strict() },
 } as const;
 
 export type CallName = keyof typeof calls;

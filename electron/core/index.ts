@@ -16,6 +16,7 @@ import { PreferenceService } from './preferences';
 import { RunbookLibrary } from './runbooks';
 import { RunbookSources, type Timers } from './sources';
 import { prepareStep } from './terminals';
+import { TerminalService } from './terminals/pty';
 import { passphraseKeys, SecretVault, type VaultKeys } from './secrets';
 
 export interface CoreOptions {
@@ -81,6 +82,8 @@ export function createCore(options: CoreOptions): Core {
   log.redactWith((text) => secrets.redactor.redact(text));
   const secretsChanged = (environmentIds: string[]) => events.emit('secrets.changed', { environmentIds, status: secrets.status() });
   const runbooks = new RunbookLibrary(db, clock);
+  const terminals = new TerminalService(log, clock, { environment: (id) => environments.get(id) });
+  terminals.onChange((ids) => events.emit('terminals.changed', { ids }));
   const sources = new RunbookSources(db, runbooks, clock, log, {
     dataDir: options.dataDir,
     ...(options.git ? { git: options.git } : {}),
@@ -199,6 +202,20 @@ export function createCore(options: CoreOptions): Core {
       if (runbookIds.length) events.emit('runbooks.changed', { ids: runbookIds });
       return { ok: true as const };
     },
+    'terminals.list': () => terminals.list(),
+    'terminals.open': (input) => terminals.open(input),
+    'terminals.write': ({ id, data }) => {
+      terminals.write(id, data);
+      return { ok: true as const };
+    },
+    'terminals.resize': ({ id, cols, rows }) => {
+      terminals.resize(id, cols, rows);
+      return { ok: true as const };
+    },
+    'terminals.close': ({ id }) => {
+      terminals.close(id);
+      return { ok: true as const };
+    },
     // Values are not logged: nothing here writes them anywhere.
     'steps.prepare': ({ runbookId, line, environmentId, values }) => prepareStep(runbooks.get(runbookId), line, environments.get(environmentId), values),
   };
@@ -222,6 +239,7 @@ export function createCore(options: CoreOptions): Core {
         close: stop,
       };
     },
+    'terminal.output': ({ id }, sink) => terminals.watch(id, sink),
   };
 
   if (options.watchSources !== false) sources.start();
@@ -241,6 +259,7 @@ export function createCore(options: CoreOptions): Core {
     db,
     secrets,
     close() {
+      terminals.closeAll();
       secrets.lock();
       sources.stop();
       db.close();

@@ -6,7 +6,7 @@
  */
 import { isStreamName, streams as streamTable, type ApiErrorShape } from '../../../shared/contract';
 import { FLOW, encodeStreamFrame, type ClientMessage, type HostMessage } from '../../../shared/rpc';
-import type { Core, StreamSource } from '..';
+import type { Core, StreamSink, StreamSource } from '..';
 import { dispatch } from './dispatch';
 
 export interface HostLink {
@@ -41,7 +41,8 @@ export function serveConnection(core: Core, link: HostLink): Connection {
     const state: { source: StreamSource | null; unacked: number; paused: boolean } = { source: null, unacked: 0, paused: false };
     open.set(streamId, state);
     link.send({ t: 'result', id, ok: true, value: { streamId } });
-    state.source = core.streams[name](parsed.data, {
+    const opener = core.streams[name] as (params: unknown, sink: StreamSink) => StreamSource;
+    state.source = opener(parsed.data, {
       data(bytes) {
         if (closed || !open.has(streamId)) return;
         link.sendBytes(encodeStreamFrame(streamId, bytes));

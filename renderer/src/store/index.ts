@@ -15,8 +15,9 @@ import { createRunbooksSlice, type RunbooksSlice } from '../features/runbooks/ru
 import { createSourcesSlice, type SourcesSlice } from '../features/runbooks/sourcesSlice';
 import { createEnvironmentsSlice, type EnvironmentsSlice } from '../features/environments/environmentsSlice';
 import { createSecretsSlice, type SecretsSlice } from '../features/secrets/secretsSlice';
+import { createTerminalsSlice, type TerminalsSlice } from '../features/terminals/terminalsSlice';
 
-export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice;
+export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice;
 
 /** What every slice creator receives: the store's setter and getter, and the core's API. */
 export interface SliceContext {
@@ -38,6 +39,7 @@ export function createAppStore(api: WatchfloorApi): AppStore {
       ...createSourcesSlice(ctx),
       ...createEnvironmentsSlice(ctx),
       ...createSecretsSlice(ctx),
+      ...createTerminalsSlice(ctx),
     };
   });
 }

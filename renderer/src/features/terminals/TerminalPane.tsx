@@ -1,0 +1,222 @@
+import { useEffect, useRef, useState } from 'react';
+import { Search, X } from 'lucide-react';
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { WebglAddon } from '@xterm/addon-webgl';
+import type { TerminalInfo } from '@shared/contract';
+import { useAppStore, useAppStoreApi } from '../../store';
+import { TierBadge } from '../environments/TierBadge';
+
+let hardwareWebgl: boolean | null = null;
+
+/**
+ * WebGL draws faster than the DOM only on a GPU: a software rasteriser (SwiftShader, llvmpipe,
+ * as in headless Chromium) is slower, so those keep xterm's DOM renderer. Probed once.
+ */
+function hasHardwareWebgl(): boolean {
+  if (hardwareWebgl !== null) return hardwareWebgl;
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return (hardwareWebgl = false);
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return (hardwareWebgl = !/swiftshader|llvmpipe|softpipe|software/i.test(renderer));
+}
+
+/** One terminal: its header (environment, tier, where it runs) and its xterm. */
+export function TerminalPane(props: { terminal: TerminalInfo; label: string }) {
+  const { terminal, label } = props;
+  const environment = useAppStore((s) => s.environments.find((e) => e.id === terminal.environmentId) ?? null);
+  return (
+    <section className="terminal-pane" aria-label={`Terminal ${label}`}>
+      <header className={`terminal-pane-header${environment?.tier === 'production' ? ' is-production' : ''}`}>
+        {environment ? (
+          <>
+            <span className="terminal-pane-env">{environment.name}</span>
+            <TierBadge tier={environment.tier} />
+          </>
+        ) : (
+          <span className="terminal-pane-env muted">No environment</span>
+        )}
+        <span className="badge">local</span>
+        <span className="terminal-pane-title">{label}</span>
+        {terminal.status === 'exited' && (
+          <span className="badge">exited{terminal.exitCode !== null ? ` (${terminal.exitCode})` : ''}</span>
+        )}
+      </header>
+      <XtermView id={terminal.id} />
+    </section>
+  );
+}
+
+/**
+ * The xterm itself. Output goes from the stream straight into xterm; React only mounts and
+ * disposes it, and holds the search box's state.
+ */
+function XtermView(props: { id: string }) {
+  const { id } = props;
+  const store = useAppStoreApi();
+  const hostRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const [searching, setSearching] = useState(false);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const actions = store.getState();
+    const term = new Terminal({
+      allowProposedApi: true, // unicode11
+      cursorBlink: true,
+      fontFamily: 'ui-monospace, "JetBrains Mono", "DejaVu Sans Mono", monospace',
+      fontSize: 13,
+      scrollback: 10_000,
+      theme: { background: '#0f1115', foreground: '#e6e6e6' },
+    });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    term.loadAddon(new WebLinksAddon());
+    term.loadAddon(new Unicode11Addon());
+    term.loadAddon(new SerializeAddon());
+    term.unicode.activeVersion = '11';
+    term.open(host);
+    if (hasHardwareWebgl()) {
+      try {
+        const webgl = new WebglAddon();
+        webgl.onContextLoss(() => webgl.dispose());
+        term.loadAddon(webgl);
+      } catch {
+        // The DOM renderer stays in place.
+      }
+    }
+    termRef.current = term;
+    searchRef.current = search;
+
+    term.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
+      const key = event.key.toLowerCase();
+      if (key === 'c') {
+        const selection = term.getSelection();
+        if (selection) void navigator.clipboard?.writeText(selection);
+        return false;
+      }
+      if (key === 'v') {
+        void navigator.clipboard?.readText().then((text) => term.paste(text));
+        return false;
+      }
+      if (key === 'f') {
+        setSearching(true);
+        return false;
+      }
+      return true;
+    });
+
+    const input = term.onData((data) => actions.writeTerminal(id, data));
+    // The shell learns the pane's size once mounted (it may have been opened in another pane) and
+    // on every change after that.
+    let sent = '';
+    const sendSize = () => {
+      if (`${term.cols}x${term.rows}` === sent) return;
+      sent = `${term.cols}x${term.rows}`;
+      actions.resizeTerminal(id, term.cols, term.rows);
+    };
+    const resized = term.onResize(sendSize);
+    const refit = () => {
+      if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
+    };
+    const observer = new ResizeObserver(refit);
+    observer.observe(host);
+    refit();
+    sendSize();
+    term.focus();
+
+    let disposed = false;
+    let stream: { close(): void } | null = null;
+    void actions
+      .attachTerminal(id, {
+        write: (bytes) => term.write(bytes),
+        end: (reason) => {
+          if (!disposed && reason) term.write(`\r\n\x1b[2m[${reason}]\x1b[0m\r\n`);
+        },
+      })
+      .then((handle) => {
+        if (disposed) handle?.close();
+        else stream = handle;
+      });
+
+    return () => {
+      disposed = true;
+      stream?.close();
+      observer.disconnect();
+      input.dispose();
+      resized.dispose();
+      term.dispose();
+      termRef.current = null;
+      searchRef.current = null;
+    };
+  }, [id, store]);
+
+  return (
+    <div className="terminal-view">
+      {searching && (
+        <TerminalSearch
+          onFind={(query, backwards) => {
+            const search = searchRef.current;
+            if (!search || !query) return;
+            if (backwards) search.findPrevious(query);
+            else search.findNext(query);
+          }}
+          onClose={() => {
+            searchRef.current?.clearDecorations();
+            setSearching(false);
+            termRef.current?.focus();
+          }}
+        />
+      )}
+      <div className="terminal-xterm" ref={hostRef} />
+    </div>
+  );
+}
+
+function TerminalSearch(props: { onFind: (query: string, backwards: boolean) => void; onClose: () => void }) {
+  const [query, setQuery] = useState('');
+  return (
+    <form
+      className="terminal-search"
+      role="search"
+      aria-label="Search the terminal"
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onFind(query, false);
+      }}
+    >
+      <Search size={14} aria-hidden="true" />
+      <input
+        type="search"
+        aria-label="Find in scrollback"
+        autoFocus
+        value={query}
+        onChange={(event) => {
+          setQuery(event.target.value);
+          props.onFind(event.target.value, false);
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') props.onClose();
+          if (event.key === 'Enter' && event.shiftKey) {
+            event.preventDefault();
+            props.onFind(query, true);
+          }
+        }}
+      />
+      <button type="button" className="icon-button" aria-label="Close search" onClick={props.onClose}>
+        <X size={14} aria-hidden="true" />
+      </button>
+    </form>
+  );
+}
