@@ -1,4 +1,5 @@
-import { Bell, Contact, Gauge, Layers2, Route, TriangleAlert } from 'lucide-react';
+import { Bell, Contact, Gauge, Layers2, Route, TriangleAlert, type LucideIcon } from 'lucide-react';
+import type { ReactNode } from 'react';
 import type { ImportWarning, ImportedRunbook } from '@shared/runbook';
 import { procedureAnchor } from './ProcedureSection';
 
@@ -16,10 +17,7 @@ export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
   return (
     <div className="reference-panels">
       {alertRules.length > 0 ? (
-        <section className="panel panel-wide" aria-labelledby="alert-rules-title">
-          <h3 id="alert-rules-title" className="panel-title">
-            <Bell size={14} aria-hidden="true" /> Alert rules <span className="count">{alertRules.length}</span>
-          </h3>
+        <Panel id="alert-rules" icon={Bell} title="Alert rules" count={alertRules.length} wide>
           <div className="table-scroll">
             <table className="table">
               <thead>
@@ -56,14 +54,11 @@ export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
               </tbody>
             </table>
           </div>
-        </section>
+        </Panel>
       ) : null}
 
       {severityLevels.length > 0 ? (
-        <section className="panel" aria-labelledby="severity-title">
-          <h3 id="severity-title" className="panel-title">
-            <Gauge size={14} aria-hidden="true" /> Severity levels
-          </h3>
+        <Panel id="severity" icon={Gauge} title="Severity levels">
           <table className="table">
             <thead>
               <tr>
@@ -84,14 +79,11 @@ export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
               ))}
             </tbody>
           </table>
-        </section>
+        </Panel>
       ) : null}
 
       {escalation.length > 0 ? (
-        <section className="panel" aria-labelledby="escalation-title">
-          <h3 id="escalation-title" className="panel-title">
-            <Layers2 size={14} aria-hidden="true" /> Escalation
-          </h3>
+        <Panel id="escalation" icon={Layers2} title="Escalation">
           <ol className="ladder">
             {escalation.map((rung, i) => (
               <li key={i} className="ladder-rung">
@@ -102,14 +94,11 @@ export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
               </li>
             ))}
           </ol>
-        </section>
+        </Panel>
       ) : null}
 
       {escalationMatrix.length > 0 ? (
-        <section className="panel" aria-labelledby="escalation-matrix-title">
-          <h3 id="escalation-matrix-title" className="panel-title">
-            <Route size={14} aria-hidden="true" /> Escalation matrix
-          </h3>
+        <Panel id="escalation-matrix" icon={Route} title="Escalation matrix">
           <div className="table-scroll">
             <table className="table">
               <thead>
@@ -132,14 +121,11 @@ export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
               </tbody>
             </table>
           </div>
-        </section>
+        </Panel>
       ) : null}
 
       {contacts.length > 0 ? (
-        <section className="panel" aria-labelledby="contacts-title">
-          <h3 id="contacts-title" className="panel-title">
-            <Contact size={14} aria-hidden="true" /> Contacts
-          </h3>
+        <Panel id="contacts" icon={Contact} title="Contacts">
           <dl className="contacts">
             {contacts.map((c, i) => (
               <div key={i} className="contact">
@@ -149,7 +135,7 @@ export function ReferencePanels({ runbook }: { runbook: ImportedRunbook }) {
               </div>
             ))}
           </dl>
-        </section>
+        </Panel>
       ) : null}
     </div>
   );
@@ -180,5 +166,17 @@ export function WarningsPanel({ warnings }: { warnings: ImportWarning[] }) {
         ))}
       </ul>
     </details>
+  );
+}
+
+/** One titled reference panel; the title names the region for screen readers. */
+function Panel({ id, icon: Icon, title, count, wide, children }: { id: string; icon: LucideIcon; title: string; count?: number; wide?: boolean; children: ReactNode }) {
+  return (
+    <section className={wide ? 'panel panel-wide' : 'panel'} aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`} className="panel-title">
+        <Icon size={14} aria-hidden="true" /> {title}{count !== undefined ? <> <span className="count">{count}</span></> : null}
+      </h3>
+      {children}
+    </section>
   );
 }
