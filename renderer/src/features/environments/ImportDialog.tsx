@@ -1,6 +1,7 @@
 import { LoaderCircle, X } from 'lucide-react';
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import type { ReadResult } from './environmentsSlice';
+import { useModalDialog } from '../../app/ui/useModalDialog';
 
 export interface Candidate {
   key: string;
@@ -25,18 +26,13 @@ export function ImportDialog<T>(props: {
   onClose: () => void;
 }) {
   const { read } = props;
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const titleId = useId();
   const pathId = useId();
   const [path, setPath] = useState('');
   const [state, setState] = useState<{ loading: boolean; error: string | null; items: T[]; from: string | null }>({ loading: true, error: null, items: [], from: null });
   const [picked, setPicked] = useState<Set<string>>(new Set());
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   useEffect(() => {
     let live = true;

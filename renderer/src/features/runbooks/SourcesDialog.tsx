@@ -1,26 +1,22 @@
 import { CircleAlert, Eye, Folder, GitBranch, LoaderCircle, RefreshCw, Trash, X } from 'lucide-react';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { RunbookSource } from '@shared/contract';
 import { useAppStore } from '../../store';
 import { ConfirmDialog } from '../../app/ui/ConfirmDialog';
 import { formatDate, plural } from './format';
 import type { AddSourceResult } from './sourcesSlice';
+import { useModalDialog } from '../../app/ui/useModalDialog';
 
 /**
  * Folders and git repositories the library follows. A native modal <dialog>: focus stays inside,
  * Esc closes it, the page behind is inert.
  */
 export function SourcesDialog() {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const titleId = useId();
   const sources = useAppStore((s) => s.sources);
   const loaded = useAppStore((s) => s.sourcesLoaded);
   const setOpen = useAppStore((s) => s.setSourcesOpen);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   return (
     <dialog
       ref={ref}
