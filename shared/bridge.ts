@@ -3,7 +3,7 @@
  * MessagePorts, the names the preload exposes on `window`, and how errors survive contextBridge.
  * Named once here; main and preload both import it.
  */
-import { ApiError, ErrorCode, type ApiErrorShape } from './contract';
+import { ApiError, ErrorCode, HostKeyOffer, type ApiErrorShape } from './contract';
 import type { WatchfloorApi } from './rpc';
 
 export const ipcChannels = {
@@ -40,7 +40,13 @@ export function fromBridgedError(error: unknown): unknown {
   const shape = (error as BridgedError).watchfloorError;
   const code = ErrorCode.safeParse(shape?.code);
   if (!code.success || typeof shape.message !== 'string') return error;
-  return new ApiError({ code: code.data, message: shape.message, ...(Array.isArray(shape.issues) ? { issues: shape.issues } : {}) });
+  const hostKey = HostKeyOffer.safeParse(shape.hostKey);
+  return new ApiError({
+    code: code.data,
+    message: shape.message,
+    ...(Array.isArray(shape.issues) ? { issues: shape.issues } : {}),
+    ...(hostKey.success ? { hostKey: hostKey.data } : {}),
+  });
 }
 
 const rethrow = (error: unknown): never => {

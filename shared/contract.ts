@@ -66,6 +66,11 @@ export const SshHost = z.object({
   /** Another SSH host of the same environment to connect through. */
   jumpHostId: TargetId.nullable().default(null),
   keepaliveSeconds: z.number().int().min(0, 'keepalive is 0 (off) to 3600 seconds').max(3600, 'keepalive is 0 (off) to 3600 seconds').default(30),
+  /**
+   * The vault secret (of this environment) holding the password, for `password` and
+   * `keyboard-interactive` auth, or the key file's passphrase, for `key` auth. Null: none.
+   */
+  secret: SecretName.nullable().default(null),
 });
 export type SshHostInput = z.input<typeof SshHost>;
 
@@ -366,21 +371,85 @@ const Ok = z.object({ ok: z.literal(true) });
 
 // ---- terminals --------------------------------------------------------------------------------
 
+/**
+ * What a terminal runs: a local shell; a shell on one of the environment's SSH hosts; a local
+ * shell pinned to one of its Kubernetes contexts (private KUBECONFIG); a local shell with its
+ * Cloudflare account (wrangler's environment variables).
+ */
+export const TerminalKind = z.enum(['local', 'ssh', 'kubectl', 'wrangler']);
+export type TerminalKind = z.infer<typeof TerminalKind>;
+
 export const TerminalInfo = z.object({
   id: z.string(),
-  kind: z.enum(['local']),
+  kind: TerminalKind,
   title: z.string(),
   /** The environment it is locked to; null for a plain local shell. */
   environmentId: z.string().nullable(),
+  /** The SSH host, Kubernetes target or Cloudflare account (its id in the environment). */
+  targetId: z.string().nullable(),
+  /** Where it points, for the header: `deploy@10.0.0.5:22 via bastion`, `prod-eu / payments`... */
+  target: z.string().nullable(),
   cols: z.number().int(),
   rows: z.number().int(),
-  status: z.enum(['running', 'exited']),
+  /** `reconnecting`: an SSH connection dropped and is being made again; the scrollback is kept. */
+  status: z.enum(['running', 'reconnecting', 'exited']),
   exitCode: z.number().int().nullable(),
+  /** A line for the header while something is wrong (the drop, the next attempt); null when fine. */
+  notice: z.string().nullable(),
+  /** Whether the shell reports each command's end and exit status (OSC 133 shell integration). */
+  shellIntegration: z.boolean(),
   createdAt: z.string(),
 });
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 
 const TerminalSize = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
+
+/** A host key the operator has been shown and accepts, for one environment. */
+export const HostKeyOffer = z.object({
+  environmentId: z.string().min(1).max(200),
+  host: z.string().min(1).max(253),
+  port: z.number().int().min(1).max(65_535),
+  keyType: z.string().min(1).max(64),
+  /** `SHA256:...` as `ssh-keygen -l` prints it. */
+  fingerprint: z.string().min(1).max(200),
+  /** The key blob, base64, as in a known_hosts line. */
+  publicKey: z.string().min(1).max(16_384),
+});
+export type HostKeyOffer = z.infer<typeof HostKeyOffer>;
+
+const OpenTerminal = z.object({
+  kind: TerminalKind.default('local'),
+  environmentId: z.string().min(1).max(200).nullable().default(null),
+  /** Which SSH host / Kubernetes target / Cloudflare account of the environment; null: its first. */
+  targetId: z.string().min(1).max(200).nullable().default(null),
+  ...TerminalSize,
+});
+
+/** A command sent from a runbook step, and what came back: for the incident journal. */
+export const Transcript = z.object({
+  id: z.string(),
+  runbookId: z.string(),
+  runbookTitle: z.string(),
+  /** The line of the command block in the runbook. */
+  line: z.number().int(),
+  environmentId: z.string(),
+  environmentName: z.string(),
+  terminalId: z.string(),
+  terminalTitle: z.string(),
+  /** The command as sent, with known secret values redacted. */
+  command: z.string(),
+  sentAt: z.string(),
+  /** When the shell reported the command finished (OSC 133), or the output stopped being recorded. */
+  finishedAt: z.string().nullable(),
+  /** From shell integration; null where the shell did not report it. */
+  exitCode: z.number().int().nullable(),
+  /** ANSI stripped, redacted, capped at TRANSCRIPT_OUTPUT_CAP bytes. */
+  output: z.string(),
+  truncated: z.boolean(),
+});
+export type Transcript = z.infer<typeof Transcript>;
+export const TRANSCRIPT_OUTPUT_CAP = 64 * 1024;
+
 
 // ---- the tables -----------------------------------------------------------------------------
 
@@ -457,10 +526,13 @@ export const calls = {
   /** The value, only while unlocked; the UI asks only when the operator clicks Reveal. */
   'secrets.reveal': { input: SecretRef, output: z.object({ value: z.string() }) },
   'terminals.list': { input: z.object({}).strict(), output: z.array(TerminalInfo) },
-  'terminals.open': {
-    input: z.object({ kind: z.literal('local'), environmentId: z.string().nullable().default(null), ...TerminalSize }),
-    output: TerminalInfo,
-  },
+  /**
+   * Local terminals open at once; SSH terminals resolve once the shell is up. An SSH host whose key
+   * is not known yet fails with `host_key_unknown` (and `hostKey` set) before any credential is
+   * sent: show the fingerprint, then `terminals.trustHostKey` and open again.
+   */
+  'terminals.open': { input: OpenTerminal, output: TerminalInfo },
+  'terminals.trustHostKey': { input: HostKeyOffer, output: Ok },
   /** Keystrokes and pasted text. Output never comes back here: it is the `terminal.output` stream. */
   'terminals.write': { input: z.object({ id: z.string().min(1), data: z.string().max(1_000_000) }), output: Ok },
   'terminals.resize': { input: z.object({ id: z.string().min(1), ...TerminalSize }), output: Ok },
@@ -486,7 +558,36 @@ export const calls = {
       /** Why it counts as destructive, for the operator. */
       reasons: z.array(z.string()),
       confirmation: z.object({ kind: z.literal('type-environment-name'), expected: z.string() }).nullable(),
+      /** The terminal kind this command is for, by its program (`kubectl ...` → kubectl). */
+      suggestedKind: TerminalKind,
     }),
+  },
+  /**
+   * Prepare the step's command again (same rules as steps.prepare), check the confirmation, and send
+   * it to `terminalId`, or to a new terminal of `open`. A destructive command in production needs
+   * `confirmation` equal to the environment's name, else it fails with `confirmation_required`
+   * and nothing is sent. The command and its output are recorded as a transcript.
+   */
+  'steps.run': {
+    input: z.object({
+      runbookId: z.string().min(1).max(200),
+      line: z.number().int().positive(),
+      environmentId: z.string().min(1).max(200),
+      values: z.record(z.string(), z.string().max(100_000)).default({}),
+      terminalId: z.string().min(1).max(200).nullable().default(null),
+      /** Used when terminalId is null. */
+      open: OpenTerminal.omit({ environmentId: true }).nullable().default(null),
+      confirmation: z.string().max(200).nullable().default(null),
+    }),
+    output: z.object({ terminal: TerminalInfo, transcriptId: z.string() }),
+  },
+  'transcripts.list': {
+    input: z.object({
+      environmentId: z.string().min(1).max(200).nullable().default(null),
+      terminalId: z.string().min(1).max(200).nullable().default(null),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }),
+    output: z.array(Transcript),
   },
 } as const;
 
@@ -497,6 +598,8 @@ export const events = {
   'runbooks.changed': z.object({ ids: z.array(z.string()) }),
   'sources.changed': z.object({ ids: z.array(z.string()) }),
   'terminals.changed': z.object({ ids: z.array(z.string()) }),
+  /** A transcript was started, got output, or finished. */
+  'transcripts.changed': z.object({ ids: z.array(z.string()) }),
   /** A secret was set or deleted, or the vault was created, unlocked or locked. No values. */
   'secrets.changed': z.object({ environmentIds: z.array(z.string()), status: VaultStatus }),
 } as const;
@@ -534,6 +637,8 @@ export const ErrorCode = z.enum([
   'not_found',
   'conflict',
   'import_failed',
+  'host_key_unknown', // first contact with an SSH host: `hostKey` says which key to show
+  'confirmation_required', // a destructive production command was sent without the environment's name
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -543,6 +648,8 @@ export const ApiErrorShape = z.object({
   message: z.string(),
   /** For invalid_arguments: which fields, and what is wrong with each. */
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** For host_key_unknown: the key the host presented. */
+  hostKey: HostKeyOffer.optional(),
 });
 export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
 
@@ -550,13 +657,15 @@ export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly issues: ApiErrorShape['issues'];
+  readonly hostKey: ApiErrorShape['hostKey'];
   constructor(shape: ApiErrorShape) {
     super(shape.message);
     this.name = 'ApiError';
     this.code = shape.code;
     this.issues = shape.issues;
+    this.hostKey = shape.hostKey;
   }
   toShape(): ApiErrorShape {
-    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}), ...(this.hostKey ? { hostKey: this.hostKey } : {}) };
   }
 }

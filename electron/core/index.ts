@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppInfo, CallName, CallOutput, CallParsedInput, StreamName, StreamParams } from '../../shared/contract';
+import { ApiError, type AppInfo, type CallName, type CallOutput, type CallParsedInput, type StreamName, type StreamParams } from '../../shared/contract';
 import { systemClock, type Clock } from './clock';
 import { openStore, type Db } from './db';
 import { EnvironmentService } from './environments';
@@ -16,7 +16,9 @@ import { PreferenceService } from './preferences';
 import { RunbookLibrary } from './runbooks';
 import { RunbookSources, type Timers } from './sources';
 import { prepareStep } from './terminals';
-import { TerminalService } from './terminals/pty';
+import { localShellLauncher } from './terminals/pty';
+import { TerminalService } from './terminals/service';
+import { fingerprintOf, KnownHosts } from './terminals/ssh';
 import { passphraseKeys, SecretVault, type VaultKeys } from './secrets';
 
 export interface CoreOptions {
@@ -82,7 +84,11 @@ export function createCore(options: CoreOptions): Core {
   log.redactWith((text) => secrets.redactor.redact(text));
   const secretsChanged = (environmentIds: string[]) => events.emit('secrets.changed', { environmentIds, status: secrets.status() });
   const runbooks = new RunbookLibrary(db, clock);
-  const terminals = new TerminalService(log, clock, { environment: (id) => environments.get(id) });
+  const knownHosts = new KnownHosts(db, { clock });
+  const terminals = new TerminalService(log, clock, {
+    launchers: { local: localShellLauncher() },
+    environment: (id) => environments.get(id),
+  });
   terminals.onChange((ids) => events.emit('terminals.changed', { ids }));
   const sources = new RunbookSources(db, runbooks, clock, log, {
     dataDir: options.dataDir,
@@ -212,6 +218,20 @@ export function createCore(options: CoreOptions): Core {
       terminals.resize(id, cols, rows);
       return { ok: true as const };
     },
+    'terminals.trustHostKey': (offer) => {
+      environments.get(offer.environmentId);
+      if (fingerprintOf(Buffer.from(offer.publicKey, 'base64')) !== offer.fingerprint) {
+        throw new ApiError({ code: 'invalid_arguments', message: 'That host key does not match its fingerprint; nothing was trusted. Connect again to be shown the key.' });
+      }
+      knownHosts.trust(offer.environmentId, { host: offer.host, port: offer.port, keyType: offer.keyType, fingerprint: offer.fingerprint, publicKey: offer.publicKey });
+      log.info('host key trusted', { environmentId: offer.environmentId, host: offer.host, port: offer.port, fingerprint: offer.fingerprint });
+      return { ok: true as const };
+    },
+    // Replaced by the transcripts work in this same change.
+    'steps.run': () => {
+      throw new ApiError({ code: 'internal', message: 'Running a step is not wired yet.' });
+    },
+    'transcripts.list': () => [],
     'terminals.close': ({ id }) => {
       terminals.close(id);
       return { ok: true as const };

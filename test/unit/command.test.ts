@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importRunbook } from '../../electron/core/runbooks';
 import {
+  suggestedKind,
   PASTE_END,
   PASTE_START,
   findCommand,
@@ -206,6 +207,14 @@ describe('the production guard', () => {
     expect(marked.reasons).toEqual(['the runbook marks it destructive']);
   });
 
+  it('suggests the terminal a command is for, by its program', () => {
+    expect(suggestedKind('kubectl get pods')).toBe('kubectl');
+    expect(suggestedKind('# look first\nsudo helm list -A')).toBe('kubectl');
+    expect(suggestedKind('npx wrangler deployments list')).toBe('wrangler');
+    expect(suggestedKind('curl -s https://example.net | grep kubectl')).toBe('local');
+    expect(suggestedKind('')).toBe('local');
+  });
+
   it('judges the filled command: a value can make it destructive', () => {
     const command = commandOf('kubectl scale deploy/api --replicas=<n>');
     expect(prepareCommand(command, { n: '3' }, production).destructive).toBe(false);
@@ -266,6 +275,7 @@ describe('steps.prepare through the contract', () => {
       destructive: true,
       reasons: ['`kubectl delete`, `kubectl drain`'],
       confirmation: { kind: 'type-environment-name', expected: 'Production' },
+      suggestedKind: 'kubectl',
     });
     const d = await call('steps.prepare', { runbookId, line: 7, environmentId: dev.id, values: { pod: 'web-1' } });
     expect(d).toMatchObject({ missing: ['NAMESPACE'], destructive: true, confirmation: null });

@@ -36,8 +36,8 @@ describe('environment targets', () => {
   it('stores hosts, clusters, accounts and health URLs with defaults and ids', async () => {
     const env = await call('environments.create', prod);
     expect(env.sshHosts).toEqual([
-      { ...bastion, port: 22, auth: 'agent', keyPath: null, jumpHostId: null, keepaliveSeconds: 30 },
-      { ...web, keepaliveSeconds: 30 },
+      { ...bastion, port: 22, auth: 'agent', keyPath: null, jumpHostId: null, keepaliveSeconds: 30, secret: null },
+      { ...web, keepaliveSeconds: 30, secret: null },
     ]);
     expect(env.kubernetes).toEqual([expect.objectContaining({ context: 'prod-eu', namespace: 'payments', id: expect.any(String) })]);
     expect(env.cloudflare).toEqual([expect.objectContaining({ accountId: prod.cloudflare[0]!.accountId, apiTokenSecret: 'CLOUDFLARE_API_TOKEN' })]);

@@ -10,7 +10,7 @@
  * in, and the quote reopened: `"Bearer "'v a l'""` is one word whose middle is the value, as is.
  */
 import { quote } from 'shell-quote';
-import { ApiError, type CallOutput, type RunbookDetail, type Tier } from '../../../shared/contract';
+import { ApiError, type CallOutput, type RunbookDetail, type TerminalKind, type Tier } from '../../../shared/contract';
 import type { Command, ImportedRunbook, Placeholder } from '../../../shared/runbook';
 import { DESTRUCTIVE_COMMANDS, destructiveLine } from '../runbooks/importer';
 
@@ -47,7 +47,19 @@ export function prepareCommand(command: Command, values: Record<string, string>,
     destructive,
     reasons,
     confirmation: destructive && env.tier === 'production' ? { kind: 'type-environment-name', expected: env.name } : null,
+    suggestedKind: suggestedKind(text),
   };
+}
+
+/** kubectl (and helm, which reads KUBECONFIG too) → kubectl; wrangler → wrangler; else local. */
+export function suggestedKind(text: string): TerminalKind {
+  const programs = text
+    .split('\n')
+    .filter((l) => l.trim() && !/^\s*#/.test(l))
+    .map((l) => /^\s*(?:sudo\s+)?(?:npx\s+)?([A-Za-z0-9_.-]+)/.exec(l)?.[1] ?? '');
+  if (programs.some((p) => p === 'kubectl' || p === 'helm' || p === 'k9s')) return 'kubectl';
+  if (programs.some((p) => p === 'wrangler')) return 'wrangler';
+  return 'local';
 }
 
 /** `prepareCommand` for the command of a stored runbook that starts on `line`. */

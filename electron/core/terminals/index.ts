@@ -12,6 +12,7 @@ export {
   prepareStep,
   sanitizeForBracketedPaste,
   wrapBracketedPaste,
+  suggestedKind,
   type PreparedCommand,
   type TargetEnvironment,
 } from './command';
