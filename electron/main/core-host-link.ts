@@ -11,6 +11,8 @@ import { serveConnection } from '../core/api/connection';
 
 /** main → core host. `connect` carries the ports [control, bytes]. */
 export type CoreHostRequest =
+  /** Sent first, once: the vault key from the OS keychain (hex), or why there is none. */
+  | { type: 'vault-key'; key: string | null; reason: string | null }
   | { type: 'connect'; id: number }
   | { type: 'disconnect'; id: number }
   | { type: 'shutdown' };

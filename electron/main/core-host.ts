@@ -28,11 +28,31 @@ if (nativeDir) {
   };
 }
 
+/** The main process sends the keychain's vault key (or why there is none) before anything else. */
+const vaultKey = new Promise<Extract<CoreHostRequest, { type: 'vault-key' }>>((resolve) => {
+  const listener = (event: { data: unknown }) => {
+    const request = event.data as CoreHostRequest | null;
+    if (request?.type !== 'vault-key') return;
+    parentPort.off('message', listener);
+    resolve(request);
+  };
+  parentPort.on('message', listener);
+});
+
 async function start(): Promise<Core> {
   const dataDir = argument('data-dir');
   if (!dataDir) throw new Error('the core host was started without --data-dir');
   const { createCore } = await import('../core');
-  return createCore({ dataDir, host: 'electron' });
+  const { passphraseKeys } = await import('../core/secrets');
+  const keychain = await vaultKey;
+  const key = keychain.key ? Buffer.from(keychain.key, 'hex') : null;
+  const core = createCore({
+    dataDir,
+    host: 'electron',
+    vaultKeys: key ? { kind: 'os-keychain', getKey: () => Promise.resolve(Buffer.from(key)) } : passphraseKeys,
+  });
+  if (keychain.reason) core.log.warn(keychain.reason);
+  return core;
 }
 
 function serve(core: Core): void {

@@ -15,6 +15,7 @@ import {
   Menu,
   MessageChannelMain,
   nativeTheme,
+  safeStorage,
   session,
   shell,
   utilityProcess,
@@ -30,6 +31,7 @@ import { goMenu, menuAccelerators, runbookFileExtensions, type MenuCommand } fro
 import { systemClock } from '../core/clock';
 import { Log } from '../core/log';
 import type { CoreHostReport, CoreHostRequest } from './core-host-link';
+import { keychainVaultKey, PLAINTEXT_OPT_IN_FLAG, type KeychainKey } from './keychain';
 import {
   contentSecurityPolicy,
   devServerFrom,
@@ -95,6 +97,8 @@ function startCore(): void {
   if (nativeDir) args.push(`--native-dir=${nativeDir}`);
   const child = utilityProcess.fork(coreHostPath, args, { serviceName: CORE_SERVICE, stdio: 'inherit' });
   coreHost = child;
+  const keychain = vaultKeyFromKeychain();
+  postToCore({ type: 'vault-key', key: keychain.ok ? keychain.key.toString('hex') : null, reason: keychain.ok ? null : keychain.reason });
   connectionIds.clear();
   child.on('message', (message: CoreHostReport) => {
     if (message?.type === 'ready') {
@@ -110,6 +114,21 @@ function startCore(): void {
   child.on('error', (type, location) => log.error(`the core host failed (${type}) at ${location}`));
   child.once('exit', (code) => onCoreExit(child, code));
   for (const contents of connectedPages.values()) connectPage(contents);
+}
+
+let keychainResult: KeychainKey | null = null;
+/** Read once per run: a restarted core host gets the same answer. */
+function vaultKeyFromKeychain(): KeychainKey {
+  if (keychainResult) return keychainResult;
+  const result = keychainVaultKey(safeStorage, {
+    file: join(dataDir, 'vault-key.bin'),
+    platform: process.platform,
+    allowBasicText: process.argv.includes(PLAINTEXT_OPT_IN_FLAG),
+  });
+  if (result.ok) log.info(result.created ? 'vault key created in the operating system keychain' : 'vault key read from the operating system keychain', { backend: result.backend });
+  else log.warn(result.reason);
+  keychainResult = result;
+  return result;
 }
 
 function onCoreExit(child: UtilityProcess, code: number): void {

@@ -177,6 +177,27 @@ describe('the vault', () => {
     }
   });
 
+  it('keeps a passphrase vault a passphrase vault when a keychain becomes available', async () => {
+    const env = await environment('Production');
+    const other = tempDir();
+    try {
+      const { db } = openStore(other.path);
+      db.prepare(`INSERT INTO environments (id, name, tier, color, created_at, updated_at) VALUES (?, 'P', 'production', '#dc2626', 'x', 'x')`).run(env);
+      const log = new Log(null, clock);
+      const headless = new SecretVault(db, clock, log, { kind: 'passphrase' });
+      await headless.setup(PASSPHRASE);
+      headless.set(env, 'API_TOKEN', TOKEN);
+      const desktop = new SecretVault(db, clock, log, { kind: 'os-keychain', getKey: () => Promise.resolve(Buffer.alloc(32, 9)) });
+      expect(desktop.status()).toEqual({ state: 'locked', kind: 'passphrase' });
+      expect(await desktop.open()).toEqual({ state: 'locked', kind: 'passphrase' });
+      await desktop.unlock(PASSPHRASE);
+      expect(desktop.reveal(env, 'API_TOKEN')).toBe(TOKEN);
+      db.close();
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('keeps every known secret out of the log file and the log tail', async () => {
     const env = await environment('Production');
     await call('secrets.setup', { passphrase: PASSPHRASE });

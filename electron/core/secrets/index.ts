@@ -66,7 +66,16 @@ export class SecretVault {
 
   status(): VaultStatus {
     const row = this.vaultRow();
-    return { state: !row ? 'uninitialised' : this.key ? 'unlocked' : 'locked', kind: this.keys.kind };
+    return { state: !row ? 'uninitialised' : this.key ? 'unlocked' : 'locked', kind: this.kind(row) };
+  }
+
+  /**
+   * A vault keeps the kind it was created with: one made with a passphrase (in the headless host,
+   * or in a desktop app whose keychain was refused) stays a passphrase vault when a keychain
+   * becomes available, rather than becoming unreadable.
+   */
+  private kind(row: VaultRow | undefined = this.vaultRow()): VaultKeys['kind'] {
+    return row?.kind ?? this.keys.kind;
   }
 
   /** First use with a passphrase: a fresh salt, the verifier, and the vault is unlocked. */
@@ -111,7 +120,7 @@ export class SecretVault {
 
   /** Keychain vaults: fetch the key from the provider, creating the verifier on first use. */
   async open(): Promise<VaultStatus> {
-    if (this.keys.kind !== 'os-keychain') return this.status();
+    if (this.keys.kind !== 'os-keychain' || this.kind() !== 'os-keychain') return this.status();
     const key = await this.keys.getKey();
     if (key.length !== KEY_BYTES) throw new Error(`the keychain gave a ${key.length}-byte key; the vault needs ${KEY_BYTES}`);
     const row = this.vaultRow();
@@ -210,7 +219,7 @@ export class SecretVault {
   }
 
   private assertPassphraseKind(): void {
-    if (this.keys.kind !== 'passphrase') {
+    if (this.kind() !== 'passphrase') {
       throw new ApiError({ code: 'conflict', message: 'This vault is kept by the operating system keychain; it has no passphrase.' });
     }
   }
