@@ -1,13 +1,28 @@
 // `npm run test:deps`: installs the Debian packages the tests drive for real (Chromium for the
-// end-to-end tests, OpenSSH's sshd for the SSH integration tests). Skips what is already there;
-// needs root or sudo for apt-get.
+// end-to-end tests, OpenSSH's sshd for the SSH integration tests, kubectl for the kubectl
+// terminals). Skips what is already there; needs root or sudo for apt-get.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** Whether `name` is an executable on the PATH, wherever it came from. */
+const onPath = (name) =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
 const packages = [
   { name: 'chromium', present: () => existsSync('/usr/bin/chromium') },
   { name: 'fonts-dejavu-core', present: () => existsSync('/usr/share/fonts/truetype/dejavu') },
   { name: 'openssh-server', present: () => existsSync('/usr/sbin/sshd') },
+  // Any kubectl will do: some images ship another package's (Google Cloud SDK's `kubectl`), whose
+  // /usr/bin/kubectl Debian's kubernetes-client would collide with, so it is installed only when none is there.
+  { name: 'kubernetes-client', present: () => onPath('kubectl') },
 ];
 
 const missing = packages.filter((p) => !p.present()).map((p) => p.name);

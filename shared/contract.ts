@@ -550,8 +550,13 @@ export const calls = {
       values: z.record(z.string(), z.string().max(100_000)).default({}),
     }),
     output: z.object({
-      /** The exact command line to send. */
+      /** The exact command line to send, except that vault secret values are redacted. */
       text: z.string(),
+      /**
+       * Placeholders the operator gave no value for, filled from the environment: a variable of
+       * that name, or a vault secret (its value stays in the core; `text` shows it redacted).
+       */
+      prefilled: z.array(z.object({ name: z.string(), from: z.enum(['variable', 'secret']) })),
       /** Placeholders left without a value (still written as in the runbook). */
       missing: z.array(z.string()),
       destructive: z.boolean(),

@@ -15,10 +15,13 @@ import { Log } from './log';
 import { PreferenceService } from './preferences';
 import { RunbookLibrary } from './runbooks';
 import { RunbookSources, type Timers } from './sources';
-import { prepareStep } from './terminals';
+import { kubectlLauncher } from './terminals/kubectl';
 import { localShellLauncher } from './terminals/pty';
 import { TerminalService } from './terminals/service';
-import { fingerprintOf, KnownHosts } from './terminals/ssh';
+import { StepRunner } from './terminals/steps';
+import { TranscriptRecorder, TranscriptStore } from './terminals/transcripts';
+import { fingerprintOf, KnownHosts, sshLauncher } from './terminals/ssh';
+import { wranglerLauncher } from './terminals/wrangler';
 import { passphraseKeys, SecretVault, type VaultKeys } from './secrets';
 
 export interface CoreOptions {
@@ -86,10 +89,13 @@ export function createCore(options: CoreOptions): Core {
   const runbooks = new RunbookLibrary(db, clock);
   const knownHosts = new KnownHosts(db, { clock });
   const terminals = new TerminalService(log, clock, {
-    launchers: { local: localShellLauncher() },
+    launchers: { local: localShellLauncher({ dataDir: options.dataDir }), ssh: sshLauncher({ knownHosts, secrets, log, clock }), kubectl: kubectlLauncher({ dataDir: options.dataDir }), wrangler: wranglerLauncher({ secrets, dataDir: options.dataDir }) },
     environment: (id) => environments.get(id),
   });
   terminals.onChange((ids) => events.emit('terminals.changed', { ids }));
+  const recorder = new TranscriptRecorder(new TranscriptStore(db), terminals, secrets.redactor, clock);
+  recorder.onChange((ids) => events.emit('transcripts.changed', { ids }));
+  const steps = new StepRunner({ runbook: (id) => runbooks.get(id), environment: (id) => environments.get(id), vault: secrets, terminals, recorder, log });
   const sources = new RunbookSources(db, runbooks, clock, log, {
     dataDir: options.dataDir,
     ...(options.git ? { git: options.git } : {}),
@@ -227,17 +233,15 @@ export function createCore(options: CoreOptions): Core {
       log.info('host key trusted', { environmentId: offer.environmentId, host: offer.host, port: offer.port, fingerprint: offer.fingerprint });
       return { ok: true as const };
     },
-    // Replaced by the transcripts work in this same change.
-    'steps.run': () => {
-      throw new ApiError({ code: 'internal', message: 'Running a step is not wired yet.' });
-    },
-    'transcripts.list': () => [],
+    // Values are not logged: the runner logs ids only, and secret values leave the core redacted.
+    'steps.run': (input) => steps.run(input),
+    'transcripts.list': (filter) => recorder.list(filter),
     'terminals.close': ({ id }) => {
       terminals.close(id);
       return { ok: true as const };
     },
     // Values are not logged: nothing here writes them anywhere.
-    'steps.prepare': ({ runbookId, line, environmentId, values }) => prepareStep(runbooks.get(runbookId), line, environments.get(environmentId), values),
+    'steps.prepare': (input) => steps.prepare(input),
   };
 
   const streams: StreamOpeners = {
@@ -280,6 +284,7 @@ export function createCore(options: CoreOptions): Core {
     secrets,
     close() {
       terminals.closeAll();
+      recorder.close();
       secrets.lock();
       sources.stop();
       db.close();

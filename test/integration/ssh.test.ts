@@ -6,8 +6,8 @@ import type { Db } from '../../electron/core/db';
 import { openStore } from '../../electron/core/db';
 import type { HostTrust, PresentedHostKey, SshConnection, SshEndpoint } from '../../electron/core/terminals/ssh';
 import { hostPatternsMatch, KnownHosts, openSshConnection, parseKnownHosts, SshConnectionError } from '../../electron/core/terminals/ssh';
-import type { Sshd } from '../support/sshd';
-import { canSetPassword, generateKey, SSHD, sshKeygenFingerprint, startSshd } from '../support/sshd';
+import type { SshAgent, Sshd } from '../support/sshd';
+import { canSetPassword, generateKey, SSHD, sshKeygenFingerprint, startSshAgent, startSshd } from '../support/sshd';
 import { tempDir } from '../support/temp';
 
 // What sshd logs (LogLevel DEBUG1) once a client asks to authenticate, whatever the method.
@@ -39,6 +39,7 @@ describe.skipIf(!existsSync(SSHD))('SSH terminals against a real OpenSSH server'
   const open: SshConnection[] = [];
   let target: Sshd;
   let jump: Sshd;
+  let agent: SshAgent;
   let db: Db;
   let knownHosts: KnownHosts;
   let privateKey: Buffer;
@@ -48,9 +49,11 @@ describe.skipIf(!existsSync(SSHD))('SSH terminals against a real OpenSSH server'
     const key = generateKey(join(temp.path, 'id_ed25519'));
     privateKey = readFileSync(key.privateKeyPath);
     wrongKey = readFileSync(generateKey(join(temp.path, 'id_other')).privateKeyPath);
-    [target, jump] = await Promise.all([
-      startSshd({ authorizedKeys: [key.publicKey], ...(canSetPassword() ? { password: PASSWORD } : {}) }),
+    const agentKey = generateKey(join(temp.path, 'id_agent'));
+    [target, jump, agent] = await Promise.all([
+      startSshd({ authorizedKeys: [key.publicKey, agentKey.publicKey], ...(canSetPassword() ? { password: PASSWORD } : {}) }),
       startSshd({ authorizedKeys: [key.publicKey] }),
+      startSshAgent([agentKey.privateKeyPath]),
     ]);
     db = openStore(join(temp.path, 'data')).db;
     const addEnvironment = db.prepare("INSERT INTO environments (id, name, tier, color, created_at, updated_at) VALUES (?, ?, 'production', '#c00', ?, ?)");
@@ -64,7 +67,7 @@ describe.skipIf(!existsSync(SSHD))('SSH terminals against a real OpenSSH server'
   });
 
   afterAll(async () => {
-    await Promise.all([target?.stop(), jump?.stop()]);
+    await Promise.all([target?.stop(), jump?.stop(), agent?.stop()]);
     db?.close();
     temp.cleanup();
   });
@@ -155,6 +158,14 @@ describe.skipIf(!existsSync(SSHD))('SSH terminals against a real OpenSSH server'
     expect((refused as SshConnectionError).reason).toBe('host-key-changed');
     expect((refused as Error).message).toContain(`${file}, line 2`);
     writeFileSync(file, '');
+  });
+
+  it('signs in with a key held by a real ssh-agent', async () => {
+    const { trust } = trusting('prod');
+    const before = target.log().length;
+    const connection = await connect({ ...endpoint(target, { kind: 'agent', socket: agent.socket }), keepaliveSeconds: 15 }, trust);
+    expect(await run(connection, 'echo hello')).toEqual({ stdout: 'hello\n', code: 0 });
+    expect(target.log().slice(before)).toContain('Accepted publickey');
   });
 
   it('reports a key the server does not accept as a sign-in failure', async () => {

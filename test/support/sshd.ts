@@ -25,6 +25,14 @@ export interface Sshd {
   waitForLog(pattern: RegExp, offset?: number, timeoutMs?: number): Promise<string>;
   /** Restarts sshd on the same port with a freshly generated host key. */
   rotateHostKey(): Promise<void>;
+  /**
+   * Stops sshd the way a rebooting host goes away: the listener first (no new connection is
+   * accepted), then every connection's process, so clients see their connections drop. The port,
+   * host key and config are kept for up().
+   */
+  down(): Promise<void>;
+  /** Starts sshd again after down(), on the same port with the same host key. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,9 +53,10 @@ export function canSetPassword(): boolean {
   return process.getuid?.() === 0 && spawnSync('unshare', ['--mount', 'true'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Generates an ed25519 key pair without a passphrase; returns the private key path and public line. */
-export function generateKey(path: string): { privateKeyPath: string; publicKey: string } {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'watchfloor-test', '-f', path]);
+/** Generates an ed25519 key pair (with no passphrase unless given); returns the private key path and public line. */
+export function generateKey(path: string, passphrase = ''): { privateKeyPath: string; publicKey: string } {
+  // Few KDF rounds (-a 4, not 16): unlocking the key is a deliberately slow step, and tests unlock it often.
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, ...(passphrase ? ['-a', '4'] : []), '-C', 'watchfloor-test', '-f', path]);
   return { privateKeyPath: path, publicKey: readFileSync(`${path}.pub`, 'utf8').trim() };
 }
 
@@ -130,6 +139,28 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     }
     await gone;
   };
+  // The listener first, so nothing reconnects to it; then the connections it had forked.
+  const dropEverything = async () => {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const children = [...log().matchAll(/Forked child (\d+)\./g)].map((m) => Number(m[1])).filter((pid) => parentOf(pid) === running.pid);
+    const gone = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+    try {
+      process.kill(-running.pid!, 'SIGTERM');
+    } catch {
+      running.kill('SIGTERM');
+    }
+    await gone;
+    for (const pid of children) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already ended with its connection
+      }
+    }
+    for (const deadline = Date.now() + 2_000; children.some(exists) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+  };
   const newHostKey = () => {
     rmSync(hostKey, { force: true });
     rmSync(`${hostKey}.pub`, { force: true });
@@ -159,11 +190,23 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       newHostKey();
       await start();
     },
+    down: dropEverything,
+    up: start,
     async stop() {
       await stopChild();
       temp.cleanup();
     },
   };
+}
+
+function exists(pid: number): boolean {
+  // A reaped child has no /proc entry; an unreaped one (a zombie, its parent gone) is reaped by init.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 function parentOf(pid: number): number | null {
@@ -201,4 +244,36 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+export interface SshAgent {
+  /** The agent's socket, for SSH_AUTH_SOCK. */
+  readonly socket: string;
+  stop(): Promise<void>;
+}
+
+/** A real `ssh-agent` in the foreground on a socket of its own, holding the given private keys. */
+export async function startSshAgent(privateKeyPaths: string[]): Promise<SshAgent> {
+  const temp = tempDir('watchfloor-agent-');
+  const socket = join(temp.path, 'agent.sock');
+  const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => agent.once('exit', () => resolve()));
+  const stop = async () => {
+    if (agent.exitCode === null && agent.signalCode === null) {
+      agent.kill('SIGTERM');
+      await exited;
+    }
+    temp.cleanup();
+  };
+  try {
+    for (const deadline = Date.now() + 5_000; !existsSync(socket); ) {
+      if (agent.exitCode !== null || Date.now() > deadline) throw new Error(`ssh-agent did not create ${socket}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const key of privateKeyPaths) execFileSync('ssh-add', ['-q', key], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { socket, stop };
 }

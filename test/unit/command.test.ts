@@ -271,6 +271,7 @@ describe('steps.prepare through the contract', () => {
     const p = await call('steps.prepare', { runbookId, line: 7, environmentId: prod.id, values: { pod: secretish, NAMESPACE: 'web' } });
     expect(p).toEqual({
       text: `kubectl delete pod '${secretish}' -n ""web""`,
+      prefilled: [],
       missing: [],
       destructive: true,
       reasons: ['`kubectl delete`, `kubectl drain`'],

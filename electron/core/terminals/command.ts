@@ -43,6 +43,7 @@ export function prepareCommand(command: Command, values: Record<string, string>,
   const destructive = reasons.length > 0;
   return {
     text,
+    prefilled: [],
     missing,
     destructive,
     reasons,

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { spawn as spawnNodePty } from 'node-pty';
 import { ApiError } from '../../../../shared/contract';
 import { DRAIN_PAUSED_LIMIT_MS, DRAIN_QUIET_MS, DRAIN_TICK_MS, type Launcher, type LaunchRequest, type Launched, type PtyProcess } from '../service';
+import { shellIntegrationFor } from '../shell-integration';
 
 export type PtySpawner = (
   file: string,
@@ -112,6 +113,11 @@ export interface LocalShellOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the shell starts; default the operator's home. */
   cwd?: string;
+  /**
+   * The data dir, where the shell-integration scripts are written: with it, bash and zsh report
+   * each command's end and exit code (OSC 133). Without it, shells run unchanged.
+   */
+  dataDir?: string;
 }
 
 /** What a local-shell launch adds: variables on top of the inherited ones, a program instead of the shell. */
@@ -140,6 +146,12 @@ export function spawnLocalShell(options: LocalShellOptions, request: LaunchReque
   Object.assign(env, extras.env ?? {});
   const file = extras.command?.file ?? options.shell ?? (inherited.SHELL || '/bin/bash');
   const args = extras.command?.args ?? [];
+  // Only for the shell itself: a program run in its place is left as it is.
+  const integration = !extras.command && options.dataDir ? shellIntegrationOrNull(options.dataDir, file, env) : null;
+  if (integration) {
+    args.push(...integration.args);
+    Object.assign(env, integration.env);
+  }
   let pty: PtyProcess;
   try {
     pty = spawn(file, args, { name: 'xterm-256color', cols: request.cols, rows: request.rows, cwd: options.cwd ?? homedir(), env });
@@ -156,10 +168,19 @@ export function spawnLocalShell(options: LocalShellOptions, request: LaunchReque
     title: extras.title ?? (environment ? `${environment.name} · local` : 'Local shell'),
     targetId: extras.targetId ?? null,
     target: extras.target ?? null,
-    shellIntegration: false,
+    shellIntegration: integration !== null,
     program: file,
     ...(extras.dispose ? { dispose: extras.dispose } : {}),
   };
+}
+
+/** A data dir that cannot take the scripts costs the exit codes, not the terminal. */
+function shellIntegrationOrNull(dataDir: string, shell: string, env: Record<string, string>) {
+  try {
+    return shellIntegrationFor(dataDir, shell, env);
+  } catch {
+    return null;
+  }
 }
 
 export function localShellLauncher(options: LocalShellOptions = {}): Launcher {

@@ -3,3 +3,5 @@ export { openSshConnection, SshConnection, SshConnectionError } from './connecti
 export type { HostTrust, SshAuth, SshEndpoint, SshFailure, SshTarget } from './connection';
 export { fingerprintOf, hostPatternsMatch, KnownHosts, knownHostsName, parseKnownHosts, presentedHostKey } from './known-hosts';
 export type { HostKeyVerdict, KnownHostsEntry, KnownHostsOptions, PresentedHostKey, TrustSource } from './known-hosts';
+export { DEFAULT_RECONNECT, sshLauncher } from './session';
+export type { ReconnectPolicy, SshLauncherOptions } from './session';
