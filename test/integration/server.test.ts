@@ -98,7 +98,7 @@ describe('watchfloor serve', () => {
     const decoder = new TextDecoder();
     const binaryFrames: number[] = [];
     ws.on('message', (_d, isBinary) => binaryFrames.push(isBinary ? 1 : 0));
-    const stream = await client.openStream('log.tail', {}, (bytes) => text.push(decoder.decode(bytes)));
+    const stream = await client.openStream('log.tail', {}, (bytes) => void text.push(decoder.decode(bytes)));
     await client.call('environments.create', { name: 'Lab', tier: 'development', color: '#2563eb' }).catch(() => undefined);
     server.core.log.info('marker-for-stream-test');
     await expect.poll(() => text.join('')).toContain('marker-for-stream-test');

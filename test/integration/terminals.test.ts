@@ -186,6 +186,37 @@ describe('local terminals', () => {
     console.info(`terminal flood: 30 MB through the pty in ${seconds.toFixed(1)} s (${(30 / seconds).toFixed(1)} MB/s), ` + `at most ${wire.maxInFlight} bytes unacknowledged, largest chunk ${wire.maxFrame}`);
   }, 90_000);
 
+  it('acknowledges bytes only once a consumer has finished with them, as xterm.js write callbacks say', async () => {
+    const wire = connect();
+    const { api } = wire;
+    const terminal = await open(api);
+    let received = 0;
+    let consumed = 0;
+    let ended: string | null | undefined;
+    await api.openStream(
+      'terminal.output',
+      { id: terminal.id },
+      // A screen that takes 5 ms per chunk, as a busy renderer would: the promise settles when done.
+      (bytes) =>
+        new Promise<void>((resolve) => {
+          received += bytes.byteLength;
+          setTimeout(() => {
+            consumed += bytes.byteLength;
+            resolve();
+          }, 5);
+        }),
+      (reason) => (ended = reason),
+    );
+    await api.call('terminals.write', { id: terminal.id, data: "exec sh -c 'head -c 3000000 /dev/urandom | base64 -w 100'\r" });
+    await until('the end of the stream', () => ended !== undefined, 60_000);
+    await until('the last chunk consumed', () => consumed === received);
+    expect(received).toBeGreaterThan(4_000_000); // 3 MB as base64 lines
+    // The host saw no more unacknowledged than the high-water mark and a frame: acks waited for the consumer.
+    expect(wire.maxInFlight).toBeGreaterThan(FLOW.HIGH);
+    expect(wire.maxInFlight).toBeLessThanOrEqual(FLOW.HIGH + wire.maxFrame);
+    await api.call('terminals.close', { id: terminal.id });
+  }, 60_000);
+
   it('closing a terminal ends its streams and kills the shell', async () => {
     const { api } = connect();
     const terminal = await open(api);

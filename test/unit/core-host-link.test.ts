@@ -104,7 +104,7 @@ describe('a window connected to the core host over two ports', () => {
     connection.attach(asPagePort(page.control), asPagePort(page.bytes));
 
     const received: Uint8Array[] = [];
-    const handle = await connection.api.openStream('log.tail', {}, (bytes) => received.push(bytes));
+    const handle = await connection.api.openStream('log.tail', {}, (bytes) => void received.push(bytes));
     core.log.info('a line for the tail');
     await eventually(() => new TextDecoder().decode(Buffer.concat(received)).includes('a line for the tail'), 'the log line');
     expect(received.every((b) => b instanceof Uint8Array)).toBe(true);
