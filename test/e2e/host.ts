@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { WatchfloorApi } from '../../shared/rpc';
 import { repoRoot } from '../support/operator';
+import { connectClient } from '../support/ws-client';
 
 export interface Host {
   url: string;
+  /**
+   * The contract's client over the host's own WebSocket, for setting up what a test is not about
+   * (an environment with an SSH host) the way the UI would, without clicking through it.
+   */
+  connect(): Promise<{ api: WatchfloorApi; close(): void }>;
   stop(): Promise<void>;
 }
 
@@ -24,8 +31,14 @@ export function startHost(dataDir: string): Promise<Host> {
       const m = /(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]+)/.exec(out);
       if (!m) return;
       clearTimeout(timer);
+      const url = new URL(m[1]!);
+      const token = url.hash.replace(/^#token=/, '');
       resolvePromise({
         url: m[1]!,
+        connect: async () => {
+          const { api, ws } = await connectClient(`ws://${url.host}/api?token=${token}`, { Origin: url.origin });
+          return { api, close: () => ws.close() };
+        },
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The five seed runbooks, beside the repository (see ../shared/seeds/README.md). */
@@ -93,4 +93,38 @@ export async function editCommand(page: Page, line: number, code: string): Promi
   await command.getByRole('button', { name: 'Save' }).click();
   await expect(command.getByRole('textbox', { name: `Code of the command from line ${line}` })).toBeHidden();
   await expect(command.locator('pre')).toContainText(code);
+}
+
+/** Imports one runbook file through the library's file input, as a drop or the picker would. */
+export async function importRunbookFile(page: Page, name: string, text: string): Promise<void> {
+  await goTo(page, 'Runbooks');
+  await page.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/markdown', buffer: Buffer.from(text) });
+  await expect(page.getByText(/Imported 1 runbook/)).toBeVisible();
+}
+
+/** Opens a terminal from the "New terminal" menu: "Local shell", "SSH: web-1", ... */
+export async function openNewTerminal(page: Page, choice: string | RegExp): Promise<void> {
+  await page.getByRole('button', { name: 'New terminal' }).first().click();
+  await page.getByRole('menu', { name: 'New terminal' }).getByRole('menuitem', { name: choice }).click();
+}
+
+/** The terminals shown on the Terminals page (one, or two side by side). */
+export const terminalPanes = (page: Page) => page.getByRole('region', { name: /^Terminal / });
+/** What xterm drew (its DOM rows), not React's state. */
+export const terminalRows = (terminal: Locator) => terminal.locator('.xterm-rows');
+
+/** Types a command line into a terminal once its shell has drawn a prompt. */
+export async function typeInTerminal(page: Page, terminal: Locator, command: string): Promise<void> {
+  await expect.poll(async () => (await terminalRows(terminal).innerText()).trim().length).toBeGreaterThan(0);
+  await terminal.locator('.xterm-helper-textarea').focus();
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+}
+
+/** Clears the toasts and parks the mouse, so a screenshot shows the page and nothing on top of it. */
+export async function tidyForScreenshot(page: Page): Promise<void> {
+  // One at a time: each dismissal (or a success toast timing out) moves the rest.
+  const dismiss = page.getByRole('button', { name: 'Dismiss notification' });
+  for (let i = 0; i < 10 && (await dismiss.count()) > 0; i++) await dismiss.first().click({ timeout: 2_000 }).catch(() => undefined);
+  await page.mouse.move(1200, 880);
 }

@@ -6,6 +6,8 @@ import { IncidentsPage } from '../features/incidents/IncidentsPage';
 import { RunbookImportInput } from '../features/runbooks/RunbookImportInput';
 import { RunbooksPage } from '../features/runbooks/RunbooksPage';
 import { TerminalsPage } from '../features/terminals/TerminalsPage';
+import { HostKeyDialog } from '../features/terminals/HostKeyDialog';
+import { RunStepDialog } from '../features/steps/RunStepDialog';
 import { CoreNotice } from './CoreNotice';
 import { NavRail } from './NavRail';
 import { NotConnected } from './NotConnected';
@@ -47,6 +49,8 @@ export function App() {
         </div>
       </div>
       <CommandPalette />
+      <RunStepDialog />
+      <HostKeyDialog />
       <Toasts />
       <RunbookImportInput />
     </div>

@@ -10,6 +10,11 @@ export function shortcutLabel(key: string): string {
   return isMac ? `⌘${key.toUpperCase()}` : `Ctrl+${key.toUpperCase()}`;
 }
 
+/** A Shift shortcut as shown, e.g. "Ctrl+Shift+K" or "⇧⌘K". */
+export function shiftShortcutLabel(key: string): string {
+  return isMac ? `⇧⌘${key.toUpperCase()}` : `Ctrl+Shift+${key.toUpperCase()}`;
+}
+
 /** The `aria-keyshortcuts` value for a Ctrl/Cmd shortcut. */
 export function ariaShortcut(key: string): string {
   return isMac ? `Meta+${key.toUpperCase()}` : `Control+${key.toUpperCase()}`;

@@ -2,6 +2,8 @@
 export const storageKeys = {
   theme: 'watchfloor.theme',
   environment: 'watchfloor.environment',
+  /** Whether the Terminals page shows its "Step runs" list. */
+  stepRuns: 'watchfloor.terminals.stepRuns',
 } as const;
 
 export function readPreference(key: string): string | null {

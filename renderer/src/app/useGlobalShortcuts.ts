@@ -3,19 +3,25 @@ import { useAppStoreApi } from '../store';
 import { hasModifier } from './keys';
 import { sections } from './sections';
 
-/** Ctrl/Cmd+K opens the palette, Ctrl/Cmd+1..5 go to a section, from anywhere in the app. */
+/**
+ * Ctrl/Cmd+K opens the palette, Ctrl/Cmd+1..5 go to a section, from anywhere in the app but a
+ * terminal: there every key belongs to the shell (Ctrl+K is readline's kill-line). Ctrl/Cmd+Shift+K
+ * opens the palette from anywhere, a terminal included; no shell binds it.
+ */
 export function useGlobalShortcuts(): void {
   const store = useAppStoreApi();
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
-      if (!hasModifier(e) || e.shiftKey) return;
+      if (!hasModifier(e)) return;
       const state = store.getState();
-      if (e.key.toLowerCase() === 'k') {
+      const terminal = inTerminal(e.target);
+      if (e.key.toLowerCase() === 'k' && (e.shiftKey || !terminal)) {
         e.preventDefault();
         if (state.paletteOpen) state.closePalette();
         else state.openPalette();
         return;
       }
+      if (e.shiftKey || terminal) return;
       const section = sections.find((s) => s.key === e.key);
       if (section) {
         e.preventDefault();
@@ -35,4 +41,9 @@ export function useGlobalShortcuts(): void {
       window.removeEventListener('drop', swallowDrop);
     };
   }, [store]);
+}
+
+/** Whether a key went to a terminal's xterm (its hidden textarea, or anything inside it). */
+function inTerminal(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('.xterm') !== null;
 }

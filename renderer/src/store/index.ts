@@ -16,8 +16,9 @@ import { createSourcesSlice, type SourcesSlice } from '../features/runbooks/sour
 import { createEnvironmentsSlice, type EnvironmentsSlice } from '../features/environments/environmentsSlice';
 import { createSecretsSlice, type SecretsSlice } from '../features/secrets/secretsSlice';
 import { createTerminalsSlice, type TerminalsSlice } from '../features/terminals/terminalsSlice';
+import { createStepsSlice, type StepsSlice } from '../features/steps/stepsSlice';
 
-export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice;
+export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice & StepsSlice;
 
 /** What every slice creator receives: the store's setter and getter, and the core's API. */
 export interface SliceContext {
@@ -40,6 +41,7 @@ export function createAppStore(api: WatchfloorApi): AppStore {
       ...createEnvironmentsSlice(ctx),
       ...createSecretsSlice(ctx),
       ...createTerminalsSlice(ctx),
+      ...createStepsSlice(ctx),
     };
   });
 }

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { SearchHit } from '@shared/contract';
 import { useAppStore, useAppStoreApi } from '../../store';
 import { HighlightedText } from '../ui/HighlightedText';
+import { shiftShortcutLabel } from '../keys';
 import { ColourDot } from '../../features/environments/TierBadge';
 import { fuzzyMatch, indicesToRanges } from './fuzzy';
 import { paletteItems, type PaletteItem } from './items';
@@ -12,7 +13,7 @@ type Row =
   | { kind: 'hit'; hit: SearchHit };
 
 const MAX_LOCAL_RESULTS = 30;
-const groupOrder = ['Go to', 'Actions', 'Environments', 'Runbooks'] as const;
+const groupOrder = ['Go to', 'Actions', 'Terminals', 'Environments', 'Runbooks'] as const;
 
 /** Ctrl/Cmd+K: every action and runbook, fuzzy-matched, plus full-text hits in runbook steps. */
 export function CommandPalette() {
@@ -189,6 +190,7 @@ function PaletteBody() {
         <span><kbd>↑</kbd><kbd>↓</kbd> move</span>
         <span><kbd>Enter</kbd> open</span>
         <span><kbd>Esc</kbd> close</span>
+        <span className="palette-footer-hint"><kbd>{shiftShortcutLabel('k')}</kbd> opens this from inside a terminal</span>
       </div>
     </div>
   );

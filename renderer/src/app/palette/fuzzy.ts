@@ -21,6 +21,13 @@ export function fuzzyMatch(query: string, text: string): FuzzyMatch | null {
     return { score: 100 + (isWordStart(t, at) ? 40 : 0) + (at === 0 ? 20 : 0) - text.length * 0.05, indices };
   }
 
+  // Jumping ahead to word starts ranks better but can skip past what a later character needs
+  // ("open ssh" would take the p of "(production)"); the plain first-occurrence scan finds any
+  // subsequence there is.
+  return scan(q, t, true) ?? scan(q, t, false);
+}
+
+function scan(q: string, t: string, preferWordStarts: boolean): FuzzyMatch | null {
   const indices: number[] = [];
   let score = 0;
   let from = 0;
@@ -31,6 +38,7 @@ export function fuzzyMatch(query: string, text: string): FuzzyMatch | null {
     for (let i = from; i < t.length; i++) {
       if (t[i] !== ch) continue;
       if (found < 0) found = i;
+      if (!preferWordStarts) break;
       if (isWordStart(t, i)) {
         found = i;
         break;
@@ -45,7 +53,7 @@ export function fuzzyMatch(query: string, text: string): FuzzyMatch | null {
     indices.push(found);
     from = found + 1;
   }
-  return { score: score - text.length * 0.05, indices };
+  return { score: score - t.length * 0.05, indices };
 }
 
 /** Contiguous `[start, end)` ranges from matched indices, for <HighlightedText>. */

@@ -1,5 +1,6 @@
 import { BookOpenText, Circle, FileUp, Layers, Monitor, Moon, Plus, Sun, type LucideIcon } from 'lucide-react';
 import type { Environment, RunbookSummary } from '@shared/contract';
+import { kindIcons, terminalChoices } from '../../features/terminals/targets';
 import type { AppStore } from '../../store';
 import { openImportPicker } from '../../features/runbooks/importPicker';
 import { tierLabel } from '../../features/environments/tiers';
@@ -9,7 +10,7 @@ import { themeLabels, type ThemePreference } from '../theme';
 
 export interface PaletteItem {
   id: string;
-  group: 'Go to' | 'Actions' | 'Environments' | 'Runbooks';
+  group: 'Go to' | 'Actions' | 'Terminals' | 'Environments' | 'Runbooks';
   label: string;
   /** Matched by the fuzzy search but not shown. */
   keywords?: string;
@@ -70,6 +71,23 @@ export function paletteItems(
       run: () => {
         s().setThemePreference(option);
         s().closePalette();
+      },
+    });
+  }
+  // A terminal on each target of the environment the operator is working in.
+  const current = environments.find((e) => e.id === currentEnvironmentId) ?? null;
+  for (const choice of terminalChoices(current)) {
+    const label = choice.kind === 'local' ? 'Open local shell' : `Open ${choice.label}`;
+    items.push({
+      id: `terminal-${choice.kind}-${choice.targetId ?? 'local'}`,
+      group: 'Terminals',
+      label: current ? `${label} (${current.name})` : label,
+      keywords: `new terminal shell ${choice.kind} ${choice.detail ?? ''}`,
+      ...(choice.detail ? { detail: choice.detail } : {}),
+      icon: kindIcons[choice.kind],
+      run: () => {
+        s().navigate('terminals');
+        void s().openTerminal({ kind: choice.kind, targetId: choice.targetId, label: choice.label });
       },
     });
   }

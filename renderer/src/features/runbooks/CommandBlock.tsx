@@ -1,4 +1,4 @@
-import { Check, Copy, Pencil, ShieldAlert, Timer } from 'lucide-react';
+import { Check, Copy, Pencil, Play, ShieldAlert, Timer } from 'lucide-react';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { Command, Placeholder } from '@shared/runbook';
 import { useAppStore } from '../../store';
@@ -24,6 +24,7 @@ export function CommandBlock({ command }: { command: Command }) {
   const showLines = useAppStore((s) => s.showSourceLines);
   const [editing, setEditing] = useState(false);
   const canEdit = context?.editable === true;
+  const openRunStep = useAppStore((s) => s.openRunStep);
   return (
     <figure
       className={`command${command.runnable ? '' : ' command-reference'}${settings.destructive ? ' command-destructive' : ''}`}
@@ -76,6 +77,18 @@ export function CommandBlock({ command }: { command: Command }) {
           </button>
         ) : null}
         <CopyButton code={command.code} line={command.line} />
+        {command.runnable && context && !editing ? (
+          <button
+            type="button"
+            className="button button-small command-copy command-run"
+            aria-label={`Run command from line ${command.line}`}
+            title="Fill its placeholders, see the exact command, and send it to a terminal"
+            onClick={() => openRunStep({ runbookId: context.runbookId, command })}
+          >
+            <Play size={13} aria-hidden="true" />
+            <span aria-hidden="true">Run</span>
+          </button>
+        ) : null}
       </figcaption>
       {editing && context ? (
         <CommandEditor runbookId={context.runbookId} command={command} onDone={() => setEditing(false)} />

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Search, X } from 'lucide-react';
+import { RefreshCw, Search, X } from 'lucide-react';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -9,7 +9,8 @@ import { SerializeAddon } from '@xterm/addon-serialize';
 import { WebglAddon } from '@xterm/addon-webgl';
 import type { TerminalInfo } from '@shared/contract';
 import { useAppStore, useAppStoreApi } from '../../store';
-import { TierBadge } from '../environments/TierBadge';
+import { ColourDot, TierBadge } from '../environments/TierBadge';
+import { kindIcons, kindLabels } from './targets';
 
 let hardwareWebgl: boolean | null = null;
 
@@ -27,29 +28,56 @@ function hasHardwareWebgl(): boolean {
   return (hardwareWebgl = !/swiftshader|llvmpipe|softpipe|software/i.test(renderer));
 }
 
-/** One terminal: its header (environment, tier, where it runs) and its xterm. */
+/**
+ * One terminal: its header (environment in its colour, tier, kind, where it runs, status) and its
+ * xterm. A dropped SSH connection shows its notice in amber until it is back.
+ */
 export function TerminalPane(props: { terminal: TerminalInfo; label: string }) {
   const { terminal, label } = props;
   const environment = useAppStore((s) => s.environments.find((e) => e.id === terminal.environmentId) ?? null);
+  const KindIcon = kindIcons[terminal.kind];
   return (
     <section className="terminal-pane" aria-label={`Terminal ${label}`}>
-      <header className={`terminal-pane-header${environment?.tier === 'production' ? ' is-production' : ''}`}>
+      <header className={`terminal-pane-header${environment?.tier === 'production' ? ' is-production' : ''}`} title={label}>
         {environment ? (
           <>
+            <ColourDot colour={environment.color} />
             <span className="terminal-pane-env">{environment.name}</span>
             <TierBadge tier={environment.tier} />
           </>
         ) : (
           <span className="terminal-pane-env muted">No environment</span>
         )}
-        <span className="badge">local</span>
-        <span className="terminal-pane-title">{label}</span>
-        {terminal.status === 'exited' && (
-          <span className="badge">exited{terminal.exitCode !== null ? ` (${terminal.exitCode})` : ''}</span>
-        )}
+        <span className="badge terminal-pane-kind" title={`${kindLabels[terminal.kind]} terminal`}>
+          <KindIcon size={11} aria-hidden="true" />
+          {kindLabels[terminal.kind]}
+        </span>
+        {terminal.target ? (
+          <span className="terminal-pane-target mono" title={terminal.target}>
+            {terminal.target}
+          </span>
+        ) : null}
+        <TerminalStatus terminal={terminal} />
       </header>
+      {terminal.status === 'reconnecting' ? (
+        <p className="terminal-pane-notice" role="status">
+          <RefreshCw size={13} className="spin" aria-hidden="true" />
+          {terminal.notice ?? 'The connection dropped; connecting again. The scrollback is kept.'}
+        </p>
+      ) : null}
       <XtermView id={terminal.id} />
     </section>
+  );
+}
+
+function TerminalStatus({ terminal }: { terminal: TerminalInfo }) {
+  if (terminal.status === 'running') return <span className="terminal-status terminal-status-running">running</span>;
+  if (terminal.status === 'reconnecting') return <span className="badge terminal-status terminal-status-reconnecting">reconnecting</span>;
+  const failed = terminal.exitCode !== null && terminal.exitCode !== 0;
+  return (
+    <span className={`badge terminal-status${failed ? ' terminal-status-failed' : ''}`}>
+      exited{terminal.exitCode !== null ? ` (code ${terminal.exitCode})` : ''}
+    </span>
   );
 }
 
@@ -64,6 +92,7 @@ function XtermView(props: { id: string }) {
   const searchRef = useRef<SearchAddon | null>(null);
   const termRef = useRef<Terminal | null>(null);
   const [searching, setSearching] = useState(false);
+  const focus = useAppStore((s) => (s.terminalFocus?.id === id ? s.terminalFocus.seq : null));
 
   useEffect(() => {
     const host = hostRef.current;
@@ -101,6 +130,8 @@ function XtermView(props: { id: string }) {
     term.attachCustomKeyEventHandler((event) => {
       if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
       const key = event.key.toLowerCase();
+      // Ctrl+Shift+K is the app's way out of a terminal (the palette); plain Ctrl+K is readline's.
+      if (key === 'k') return false;
       if (key === 'c') {
         const selection = term.getSelection();
         if (selection) void navigator.clipboard?.writeText(selection);
@@ -134,13 +165,18 @@ function XtermView(props: { id: string }) {
     observer.observe(host);
     refit();
     sendSize();
-    term.focus();
+    // The pane asked for (a new terminal, a chosen tab, a step's run) takes the keyboard; with
+    // none asked for, the one mounted last does, as before.
+    const wanted = store.getState().terminalFocus;
+    if (wanted === null || wanted.id === id) term.focus();
 
     let disposed = false;
     let stream: { close(): void } | null = null;
     void actions
       .attachTerminal(id, {
-        write: (bytes) => term.write(bytes),
+        // Consumed once xterm has parsed it: the host is acknowledged then, so a slow screen
+        // pauses the pty instead of queueing megabytes in xterm.
+        write: (bytes) => new Promise<void>((resolve) => term.write(bytes, resolve)),
         end: (reason) => {
           if (!disposed && reason) term.write(`\r\n\x1b[2m[${reason}]\x1b[0m\r\n`);
         },
@@ -161,6 +197,10 @@ function XtermView(props: { id: string }) {
       searchRef.current = null;
     };
   }, [id, store]);
+
+  useEffect(() => {
+    if (focus !== null) termRef.current?.focus();
+  }, [focus]);
 
   return (
     <div className="terminal-view">

@@ -1,10 +1,29 @@
-import type { TerminalInfo } from '@shared/contract';
+import { ApiError, type HostKeyOffer, type TerminalInfo, type TerminalKind } from '@shared/contract';
 import type { StreamHandle } from '@shared/rpc';
 import type { SliceContext } from '../../store';
 
+/** What to open: a kind and target of the current environment, in the left or right pane. */
+export interface OpenRequest {
+  kind?: TerminalKind;
+  /** Default: the current environment. */
+  environmentId?: string | null;
+  targetId?: string | null;
+  /** A label for the "connecting" line while the shell comes up ("SSH: web-1"). */
+  label?: string;
+  pane?: 'main' | 'split';
+}
+
+/** An SSH host's key seen for the first time, waiting for the operator to trust it or not. */
+export interface HostKeyPrompt {
+  offer: HostKeyOffer;
+  /** The terminal to open once the key is trusted; null: only trust it (a step's run asks again). */
+  request: OpenRequest | null;
+}
+
 /** Where a terminal's output goes: straight into its xterm, never into this store. */
 export interface TerminalSink {
-  write(bytes: Uint8Array): void;
+  /** A returned promise settles once the bytes are on screen; the host is acknowledged then. */
+  write(bytes: Uint8Array): void | PromiseLike<void>;
   end(reason: string | null): void;
 }
 
@@ -19,9 +38,24 @@ export interface TerminalsSlice {
   activeTerminalId: string | null;
   /** The terminal in the right pane while split; null when not split. */
   splitTerminalId: string | null;
+  /** The terminal the keyboard should be in; `seq` repeats a request for the same one. */
+  terminalFocus: { id: string; seq: number } | null;
+  /** What is being opened while an SSH shell comes up ("SSH: web-1"); null when nothing is. */
+  openingTerminal: string | null;
+  hostKeyPrompt: HostKeyPrompt | null;
+  /** Asks the operator about a host key an SSH connection was refused over. */
+  promptHostKey(prompt: HostKeyPrompt): void;
   loadTerminals(): Promise<void>;
-  /** A local shell locked to the current environment (or none); shown in `pane`. */
-  openTerminal(pane?: 'main' | 'split'): Promise<void>;
+  /**
+   * A terminal locked to the current environment (a local shell unless `kind` says otherwise),
+   * shown in `pane`. An unknown SSH host key opens `hostKeyPrompt` instead; null when not opened.
+   */
+  openTerminal(request?: OpenRequest): Promise<TerminalInfo | null>;
+  /** Trusts the prompt's key for its environment, then opens the terminal it was for. */
+  trustHostKey(): Promise<void>;
+  dismissHostKey(): void;
+  /** Shows a terminal (one just opened elsewhere, e.g. by a step run) on the Terminals page, focused. */
+  showTerminal(terminal: TerminalInfo): void;
   closeTerminal(id: string): Promise<void>;
   selectTerminal(id: string): void;
   toggleSplit(): Promise<void>;
@@ -45,6 +79,14 @@ export function terminalLabels(terminals: readonly TerminalInfo[]): Map<string, 
   }
   return labels;
 }
+
+/** What the "Connecting …" line says when the request did not name its target. */
+const kindOpening: Record<TerminalKind, string> = {
+  local: 'a local shell',
+  ssh: 'an SSH terminal',
+  kubectl: 'a Kubernetes terminal',
+  wrangler: 'a Cloudflare terminal',
+};
 
 // The size a shell starts with, before its pane has been measured and resized.
 const initialSize = { cols: 80, rows: 24 };
@@ -71,6 +113,9 @@ export function createTerminalsSlice({ set, get, api }: SliceContext): Terminals
     terminalsLoaded: false,
     activeTerminalId: null,
     splitTerminalId: null,
+    terminalFocus: null,
+    openingTerminal: null,
+    hostKeyPrompt: null,
 
     async loadTerminals() {
       follow();
@@ -82,20 +127,65 @@ export function createTerminalsSlice({ set, get, api }: SliceContext): Terminals
       }
     },
 
-    async openTerminal(pane = 'main') {
+    async openTerminal(request = {}) {
+      const environmentId = request.environmentId === undefined ? get().currentEnvironmentId : request.environmentId;
+      const kind = request.kind ?? 'local';
+      if (kind !== 'local') set({ openingTerminal: request.label ?? kindOpening[kind] });
       try {
-        const terminal = await api.call('terminals.open', {
-          kind: 'local',
-          environmentId: get().currentEnvironmentId,
-          ...initialSize,
-        });
+        const terminal = await api.call('terminals.open', { kind, environmentId, targetId: request.targetId ?? null, ...initialSize });
         set((s) => ({
           terminals: s.terminals.some((t) => t.id === terminal.id) ? s.terminals : [...s.terminals, terminal],
-          ...(pane === 'split' ? { splitTerminalId: terminal.id } : { activeTerminalId: terminal.id }),
+          ...(request.pane === 'split' ? { splitTerminalId: terminal.id } : { activeTerminalId: terminal.id }),
+          terminalFocus: { id: terminal.id, seq: (s.terminalFocus?.seq ?? 0) + 1 },
         }));
+        return terminal;
       } catch (error) {
-        get().reportError('Opening a terminal', error);
+        if (error instanceof ApiError && error.code === 'host_key_unknown' && error.hostKey) {
+          set({ hostKeyPrompt: { offer: error.hostKey, request: { ...request, kind, environmentId } } });
+        } else {
+          get().reportError(request.label ? `Opening ${request.label}` : 'Opening a terminal', error);
+        }
+        return null;
+      } finally {
+        set({ openingTerminal: null });
       }
+    },
+
+    async trustHostKey() {
+      const prompt = get().hostKeyPrompt;
+      if (!prompt) return;
+      set({ hostKeyPrompt: null });
+      try {
+        await api.call('terminals.trustHostKey', prompt.offer);
+      } catch (error) {
+        get().reportError(`Trusting the host key of ${prompt.offer.host}`, error);
+        return;
+      }
+      // The request carries the environment the key was trusted for, even if the operator
+      // switched environments meanwhile.
+      if (prompt.request) await get().openTerminal(prompt.request);
+      else get().pushToast({ kind: 'success', message: `${prompt.offer.host} is trusted now. Run the step again to send it.` });
+    },
+
+    promptHostKey(prompt) {
+      set({ hostKeyPrompt: prompt });
+    },
+
+    dismissHostKey() {
+      set({ hostKeyPrompt: null });
+    },
+
+    showTerminal(terminal) {
+      set((s) => {
+        const terminals = s.terminals.some((t) => t.id === terminal.id) ? s.terminals : [...s.terminals, terminal];
+        const shown = s.activeTerminalId === terminal.id || s.splitTerminalId === terminal.id;
+        return {
+          terminals,
+          ...(shown ? {} : { activeTerminalId: terminal.id }),
+          terminalFocus: { id: terminal.id, seq: (s.terminalFocus?.seq ?? 0) + 1 },
+        };
+      });
+      get().navigate('terminals');
     },
 
     async closeTerminal(id) {
@@ -110,8 +200,9 @@ export function createTerminalsSlice({ set, get, api }: SliceContext): Terminals
     selectTerminal(id) {
       const { activeTerminalId, splitTerminalId } = get();
       // Choosing the terminal already in the right pane swaps the two panes.
-      if (id === splitTerminalId) set({ activeTerminalId: id, splitTerminalId: activeTerminalId });
-      else set({ activeTerminalId: id });
+      const terminalFocus = { id, seq: (get().terminalFocus?.seq ?? 0) + 1 };
+      if (id === splitTerminalId) set({ activeTerminalId: id, splitTerminalId: activeTerminalId, terminalFocus });
+      else set({ activeTerminalId: id, terminalFocus });
     },
 
     async toggleSplit() {
@@ -119,7 +210,7 @@ export function createTerminalsSlice({ set, get, api }: SliceContext): Terminals
       if (splitTerminalId) return set({ splitTerminalId: null });
       const other = terminals.find((t) => t.id !== activeTerminalId);
       if (other) set({ splitTerminalId: other.id });
-      else await get().openTerminal(activeTerminalId ? 'split' : 'main');
+      else await get().openTerminal({ pane: activeTerminalId ? 'split' : 'main' });
     },
 
     async attachTerminal(id, sink) {
