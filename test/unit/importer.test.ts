@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { describe, expect, it } from 'vitest';
 import { ImportError, importRunbook } from '../../electron/core/runbooks';
 import { ImportedRunbook, type Command, type Procedure } from '../../shared/runbook';
@@ -516,11 +517,20 @@ describe('staying fast and linear on hostile input', () => {
     ['a numbered comment with a 1 MB run of spaces', () => '## A\n\n```bash\n# 1. a' + ' '.repeat(1_000_000) + 'b\nls\n# 2. c\nls\n```\n'],
     ['a 1 MB word in a shell block with an assignment', () => '## A\n\n```bash\nX=1\necho ' + 'a'.repeat(1_000_000) + ' b\n```\n'],
     ['1 MB of digits as a recovery target and an escalation rung', () => '## A\n\n**Recovery time target:** ' + '1'.repeat(1_000_000) + '\n\n## Escalation\n\n1. **Level 1:** ' + '2'.repeat(1_000_000) + '\n'],
-  ])('%s: imports or refuses within 1 s', (_name, make) => {
+  ])('%s: imports or refuses within 1 s (or 4x a bare markdown-it parse on a busy machine)', (_name, make) => {
     const text = make();
     const { ms, result } = timed(text);
     if (result instanceof Error) expect(result).toBeInstanceOf(ImportError);
-    expect(ms).toBeLessThan(1000);
+    if (ms < 1000) return;
+    // Over a second: the machine may be busy (CI runs other suites beside this one). Quadratic
+    // work would still stand out against the parser the importer is built on, timed now.
+    let bare = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      new MarkdownIt().parse(text, {});
+      bare = Math.min(bare, performance.now() - start);
+    }
+    expect(ms).toBeLessThan(Math.max(1000, 4 * bare));
   });
 
   it('says so when lists nest too deep to read', () => {
