@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: Watchfloor's measured performance, each figure beside a baseline measured in
  * the same run on the same machine (bare `node -e 0`, markdown-it alone, raw SQLite FTS5), so the
- * ratios mean something on any machine. Prints a table and writes bench/results.json as
- * [{name, value, unit, baseline, ratio}].
+ * ratios mean something on any machine; the terminal figures (bench/terminals.ts) beside node-pty
+ * alone. Prints a table and writes bench/results.json as [{name, value, unit, baseline, ratio}].
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { openStore } from '../electron/core/db';
 import { RunbookLibrary } from '../electron/core/runbooks';
 import { importRunbook } from '../electron/core/runbooks/importer';
 import { generateRunbook } from './generate';
+import { benchTerminals, startServe } from './terminals';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const seedsDir = resolve(root, '../shared/seeds');
@@ -46,19 +47,10 @@ const temp = (p: string) => mkdtempSync(join(tmpdir(), p));
 // ---- (a) cold start of `watchfloor serve` to its first API answer ---------------------------
 async function serveToFirstAnswer(dataDir: string): Promise<number> {
   const start = process.hrtime.bigint();
-  const child = spawn(process.execPath, [join(root, 'bin/watchfloor.js'), 'serve', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const serve = await startServe(root, dataDir);
   try {
-    const url = await new Promise<string>((res, rej) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += String(d);
-        const m = /http:\/\/127\.0\.0\.1:(\d+)\/#token=([0-9a-f]+)/.exec(out);
-        if (m) res(`ws://127.0.0.1:${m[1]}/api?token=${m[2]}`);
-      });
-      child.once('exit', (c) => rej(new Error(`serve exited ${c}`)));
-    });
     await new Promise<void>((res, rej) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(serve.url);
       ws.on('open', () => ws.send(JSON.stringify({ t: 'call', id: 1, method: 'app.info', params: {} })));
       ws.on('message', () => {
         ws.close();
@@ -68,8 +60,7 @@ async function serveToFirstAnswer(dataDir: string): Promise<number> {
     });
     return ms(start);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await serve.stop();
   }
 }
 
@@ -82,10 +73,13 @@ async function benchColdStart(): Promise<void> {
     node.push(ms(s));
   }
   const dataDir = temp('wf-bench-serve-');
-  await serveToFirstAnswer(dataDir); // first start creates the store and imports the bundled runbooks
   const serve: number[] = [];
-  for (let i = 0; i < runs; i++) serve.push(await serveToFirstAnswer(dataDir));
-  rmSync(dataDir, { recursive: true, force: true });
+  try {
+    await serveToFirstAnswer(dataDir); // first start creates the store and imports the bundled runbooks
+    for (let i = 0; i < runs; i++) serve.push(await serveToFirstAnswer(dataDir));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
   const v = median(serve);
   const b = median(node);
   record({ name: 'serve cold start to first API answer (median)', value: v, unit: 'ms', baseline: b, ratio: v / b, note: 'baseline: node -e 0; target ratio < 8' });
@@ -189,6 +183,7 @@ console.log('Watchfloor benchmarks');
 await benchColdStart();
 benchSeeds();
 benchLibrary();
+await benchTerminals(root, record);
 
 const table = results.map((r) => `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${r.ratio.toFixed(3)} | ${r.note} |`);
 console.log(['', '| benchmark | value | baseline | ratio | baseline and target |', '|---|---|---|---|---|', ...table].join('\n'));

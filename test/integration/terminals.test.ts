@@ -156,7 +156,7 @@ describe('local terminals', () => {
 
   it('pauses a fast producer for a slow viewer and delivers every byte', async () => {
     const wire = connect();
-    wire.ackDelayMs = 20;
+    wire.ackDelayMs = 200; // slow enough that more than FLOW.HIGH is in flight
     const { api } = wire;
     const terminal = await open(api);
     let lines = 0;
@@ -192,19 +192,26 @@ describe('local terminals', () => {
     const terminal = await open(api);
     let received = 0;
     let consumed = 0;
+    let screen = Promise.resolve();
     let ended: string | null | undefined;
     await api.openStream(
       'terminal.output',
       { id: terminal.id },
-      // A screen that takes 5 ms per chunk, as a busy renderer would: the promise settles when done.
-      (bytes) =>
-        new Promise<void>((resolve) => {
-          received += bytes.byteLength;
-          setTimeout(() => {
-            consumed += bytes.byteLength;
-            resolve();
-          }, 5);
-        }),
+      // A screen that takes 20 ms per chunk, one after another, as a busy renderer would: each
+      // promise settles when its chunk is done.
+      (bytes) => {
+        received += bytes.byteLength;
+        screen = screen.then(
+          () =>
+            new Promise<void>((resolve) =>
+              setTimeout(() => {
+                consumed += bytes.byteLength;
+                resolve();
+              }, 20),
+            ),
+        );
+        return screen;
+      },
       (reason) => (ended = reason),
     );
     await api.call('terminals.write', { id: terminal.id, data: "exec sh -c 'head -c 3000000 /dev/urandom | base64 -w 100'\r" });

@@ -48,6 +48,30 @@ describe('reading terminal output', () => {
   });
 });
 
+describe('skipping plain output nobody records', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it('skips chunks that cannot hold a sequence, and never one that can', () => {
+    const parser = new ShellOutputParser();
+    expect(parser.skipIfPlain(bytes('plain log line é ✓\n'))).toBe(true);
+    expect(parser.skipIfPlain(bytes('\u001b[?2004h'))).toBe(false);
+    expect(parser.skipIfPlain(bytes('a C1 CSI \u009b?2004l'))).toBe(false);
+    parser.push(bytes('\u001b]133;D;'));
+    // Half an OSC read: the rest must be parsed even though it holds no ESC.
+    expect(parser.skipIfPlain(bytes('7\u0007'))).toBe(false);
+    expect(parser.push(bytes('7\u0007'))).toEqual([{ kind: 'finished', exitCode: 7 }]);
+  });
+
+  it('still sees bracketed paste and marks after skipped chunks', () => {
+    const parser = new ShellOutputParser();
+    expect(parser.skipIfPlain(bytes('x'.repeat(10_000)))).toBe(true);
+    parser.push(bytes('\u001b[?2004h'));
+    expect(parser.bracketedPaste).toBe(true);
+    expect(parser.skipIfPlain(bytes('more\n'))).toBe(true);
+    expect(parser.push(bytes('\u001b]133;A\u0007$ '))).toEqual([{ kind: 'prompt' }, { kind: 'text', text: '$ ' }]);
+  });
+});
+
 describe('shell integration scripts', () => {
   let dir: { path: string; cleanup: () => void };
   beforeEach(() => (dir = tempDir()));

@@ -21,6 +21,7 @@ import { ShellOutputParser, type ShellOutputPart } from './shell-integration';
 export const IDLE_END_MS = 10 * 60_000;
 /** Output is written to the database at most this often while a command runs, and at its end. */
 export const FLUSH_INTERVAL_MS = 500;
+const PLAIN_TEXT: ShellOutputPart = { kind: 'text', text: '' };
 /** Echo kept while waiting for the shell to start the command (dropped once it does). */
 const ECHO_CAP = 16 * 1024;
 
@@ -263,7 +264,8 @@ export class TranscriptRecorder {
   private output(terminalId: string, data: Uint8Array): void {
     const w = this.watch(terminalId);
     w.lastOutputAt = Date.now();
-    const parts = w.parser.push(data);
+    // Nothing recorded here: plain text only matters as "text came" (the prompt was drawn).
+    const parts = !w.recording && w.parser.skipIfPlain(data) ? [PLAIN_TEXT] : w.parser.push(data);
     for (const part of parts) this.apply(terminalId, w, part);
     for (const wake of [...w.waiters]) wake();
   }
