@@ -1,6 +1,7 @@
 // `npm run test:deps`: installs the Debian packages the tests drive for real (Chromium for the
 // end-to-end tests, OpenSSH's sshd for the SSH integration tests, kubectl for the kubectl
-// terminals). Skips what is already there; needs root or sudo for apt-get.
+// terminals, Alertmanager and Prometheus for the alert feeds). Skips what is already there; needs
+// root or sudo for apt-get.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -23,6 +24,9 @@ const packages = [
   // Any kubectl will do: some images ship another package's (Google Cloud SDK's `kubectl`), whose
   // /usr/bin/kubectl Debian's kubernetes-client would collide with, so it is installed only when none is there.
   { name: 'kubernetes-client', present: () => onPath('kubectl') },
+  // The alert feed's integration tests run the real Alertmanager and Prometheus on loopback.
+  { name: 'prometheus-alertmanager', present: () => existsSync('/usr/bin/prometheus-alertmanager') },
+  { name: 'prometheus', present: () => existsSync('/usr/bin/prometheus') },
 ];
 
 const missing = packages.filter((p) => !p.present()).map((p) => p.name);

@@ -451,6 +451,154 @@ export type Transcript = z.infer<typeof Transcript>;
 export const TRANSCRIPT_OUTPUT_CAP = 64 * 1024;
 
 
+// ---- alerts -----------------------------------------------------------------------------------
+
+export const Severity = z.enum(['P1', 'P2', 'P3', 'P4']);
+export type Severity = z.infer<typeof Severity>;
+
+export const AlertState = z.enum(['firing', 'acknowledged', 'silenced', 'resolved']);
+export type AlertState = z.infer<typeof AlertState>;
+
+export const AlertSourceKind = z.enum(['alertmanager', 'alertmanager-webhook', 'prometheus-rule', 'http-health', 'statuspage', 'json-webhook']);
+export type AlertSourceKind = z.infer<typeof AlertSourceKind>;
+
+const HttpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((u) => {
+    try {
+      const { protocol } = new URL(u);
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'a full http:// or https:// address');
+
+/** Each kind's settings. Webhook tokens are made by the core and shown once; never set here. */
+export const AlertSourceConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('alertmanager'), url: HttpUrl }),
+  z.object({
+    kind: z.literal('alertmanager-webhook'),
+    /** Port on 127.0.0.1 (0: any free port); `listenAll` binds every interface instead, knowingly. */
+    port: z.number().int().min(0).max(65_535).default(0),
+    listenAll: z.boolean().default(false),
+  }),
+  z.object({
+    kind: z.literal('prometheus-rule'),
+    url: HttpUrl,
+    /** PromQL; each series of the result is one alert (its labels are the alert's). */
+    expr: z.string().trim().min(1, 'a PromQL expression is needed').max(10_000),
+    comparator: z.enum(['>', '>=', '<', '<=', '==', '!=']).default('>'),
+    threshold: z.number(),
+    /** The condition must hold this long before the alert fires (Prometheus' `for`). */
+    forSeconds: z.number().int().min(0).max(86_400).default(0),
+    alertName: z.string().trim().min(1).max(200),
+    severity: Severity.default('P3'),
+  }),
+  z.object({
+    kind: z.literal('http-health'),
+    url: HttpUrl,
+    expectedStatus: z.number().int().min(100).max(599).default(200),
+    /** A substring (or /regex/) the body must contain. */
+    bodyMatch: z.string().max(1000).nullable().default(null),
+    latencyThresholdMs: z.number().int().min(1).max(600_000).nullable().default(null),
+    severity: Severity.default('P2'),
+  }),
+  z.object({ kind: z.literal('statuspage'), url: HttpUrl, severity: Severity.default('P3') }),
+  z.object({
+    kind: z.literal('json-webhook'),
+    port: z.number().int().min(0).max(65_535).default(0),
+    listenAll: z.boolean().default(false),
+    /** Where in the posted JSON each field is: dot paths (`alert.name`, `labels`), `[]` for a list. */
+    mapping: z.object({
+      alerts: z.string().max(200).default(''),
+      name: z.string().min(1).max(200),
+      fingerprint: z.string().max(200).nullable().default(null),
+      severity: z.string().max(200).nullable().default(null),
+      status: z.string().max(200).nullable().default(null),
+      labels: z.string().max(200).nullable().default(null),
+      summary: z.string().max(200).nullable().default(null),
+      url: z.string().max(200).nullable().default(null),
+    }),
+  }),
+]);
+export type AlertSourceConfig = z.infer<typeof AlertSourceConfig>;
+
+export const AlertSourceInput = z.object({
+  name: z.string().trim().min(1, 'a source needs a name').max(120),
+  environmentId: z.string().min(1).max(200).nullable().default(null),
+  config: AlertSourceConfig,
+  pollSeconds: z.number().int().min(5, 'poll at most every 5 s').max(86_400).default(30),
+  timeoutSeconds: z.number().int().min(1).max(300).default(10),
+  enabled: z.boolean().default(true),
+});
+
+export const AlertSourceHealth = z.object({
+  lastSuccessAt: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  /** True when the last poll failed: its alerts are the last known ones, `staleSince` old. */
+  stale: z.boolean(),
+  staleSince: z.string().nullable(),
+  /** After failures the next poll waits longer (backoff). */
+  nextPollAt: z.string().nullable(),
+  consecutiveFailures: z.number().int(),
+});
+export type AlertSourceHealth = z.infer<typeof AlertSourceHealth>;
+
+export const AlertSource = AlertSourceInput.extend({
+  id: z.string(),
+  config: AlertSourceConfig,
+  /** Webhooks: where to post (`http://127.0.0.1:<port>/...`); null for polled sources. */
+  endpoint: z.string().nullable(),
+  health: AlertSourceHealth,
+  createdAt: z.string(),
+});
+export type AlertSource = z.infer<typeof AlertSource>;
+
+export const RunbookLink = z.object({
+  runbookId: z.string(),
+  runbookTitle: z.string(),
+  /** The procedure that answers the alert (`RB-01`), when the runbook has several. */
+  procedureId: z.string().nullable(),
+  procedureTitle: z.string().nullable(),
+  /** The line of that procedure (or of the alert table row) in the runbook. */
+  line: z.number().int().nullable(),
+  /** Why: "alert table row 'Queue backlog' → RB-01", "front matter alerts: queue=billing", "chosen by you"... */
+  reason: z.string(),
+  /** Set by the operator: kept over automatic links. */
+  pinned: z.boolean(),
+});
+export type RunbookLink = z.infer<typeof RunbookLink>;
+
+export const Alert = z.object({
+  id: z.string(),
+  sourceId: z.string(),
+  sourceName: z.string(),
+  sourceKind: AlertSourceKind,
+  environmentId: z.string().nullable(),
+  fingerprint: z.string(),
+  name: z.string(),
+  summary: z.string(),
+  labels: z.record(z.string(), z.string()),
+  severity: Severity,
+  state: AlertState,
+  startsAt: z.string(),
+  endsAt: z.string().nullable(),
+  lastSeenAt: z.string(),
+  /** Link to the alert at its source (Alertmanager, the health URL...). */
+  url: z.string().nullable(),
+  /** The Alertmanager silence muting it, when there is one. */
+  silenceId: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  /** From a source whose last poll failed: the last known state, not the present one. */
+  stale: z.boolean(),
+  runbook: RunbookLink.nullable(),
+});
+export type Alert = z.infer<typeof Alert>;
+
 // ---- the tables -----------------------------------------------------------------------------
 
 /** Request/response calls: `input` is validated where it enters the core. */
@@ -586,6 +734,44 @@ export const calls = {
     }),
     output: z.object({ terminal: TerminalInfo, transcriptId: z.string() }),
   },
+  'alerts.list': {
+    input: z.object({
+      /** Resolved alerts too (history), newest first, up to `limit`. */
+      includeResolved: z.boolean().default(false),
+      environmentId: z.string().min(1).max(200).nullable().default(null),
+      limit: z.number().int().min(1).max(20_000).default(5_000),
+    }),
+    output: z.array(Alert),
+  },
+  'alerts.acknowledge': { input: Id, output: Alert },
+  /** Creates a silence at the alert's Alertmanager (matchers from its labels) and marks it silenced. */
+  'alerts.silence': {
+    input: z.object({
+      id: z.string().min(1).max(200),
+      durationMinutes: z.number().int().min(1).max(60 * 24 * 30),
+      comment: z.string().trim().min(1, 'say why it is silenced').max(2000),
+    }),
+    output: Alert,
+  },
+  /** Expires the alert's silence at its Alertmanager. */
+  'alerts.expireSilence': { input: Id, output: Alert },
+  /** Pin the runbook that answers this alert (and alerts of the same name); null: back to automatic. */
+  'alerts.linkRunbook': {
+    input: z.object({ id: z.string().min(1).max(200), runbookId: z.string().min(1).max(200).nullable(), procedureId: z.string().max(200).nullable().default(null) }),
+    output: Alert,
+  },
+  'alertSources.list': { input: z.object({}).strict(), output: z.array(AlertSource) },
+  /** Webhook sources answer with their bearer token once, here; it is never shown again. */
+  'alertSources.create': { input: AlertSourceInput, output: z.object({ source: AlertSource, token: z.string().nullable() }) },
+  'alertSources.update': { input: z.object({ id: z.string().min(1).max(200), patch: AlertSourceInput.partial() }), output: AlertSource },
+  'alertSources.delete': { input: Id, output: Ok },
+  /** Poll now (polled sources), whatever the schedule. */
+  'alertSources.poll': { input: Id, output: AlertSource },
+  /** Prometheus rules from a runbook's alert table, for the operator to review; nothing is saved. */
+  'alertSources.rulesFromRunbook': {
+    input: z.object({ runbookId: z.string().min(1).max(200), prometheusUrl: HttpUrl }),
+    output: z.array(AlertSourceInput),
+  },
   'transcripts.list': {
     input: z.object({
       environmentId: z.string().min(1).max(200).nullable().default(null),
@@ -605,6 +791,10 @@ export const events = {
   'terminals.changed': z.object({ ids: z.array(z.string()) }),
   /** A transcript was started, got output, or finished. */
   'transcripts.changed': z.object({ ids: z.array(z.string()) }),
+  /** Alerts that appeared, changed state or were linked. */
+  'alerts.changed': z.object({ ids: z.array(z.string()) }),
+  /** Sources added, changed or removed, or their health changed. */
+  'alertSources.changed': z.object({ ids: z.array(z.string()) }),
   /** A secret was set or deleted, or the vault was created, unlocked or locked. No values. */
   'secrets.changed': z.object({ environmentIds: z.array(z.string()), status: VaultStatus }),
 } as const;

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError, type AppInfo, type CallName, type CallOutput, type CallParsedInput, type StreamName, type StreamParams } from '../../shared/contract';
+import { AlertFeed } from './alerts';
+import { polledSource } from './alerts/adapters';
+import { startWebhookReceiver } from './alerts/webhook';
 import { systemClock, type Clock } from './clock';
 import { openStore, type Db } from './db';
 import { EnvironmentService } from './environments';
@@ -105,6 +108,26 @@ export function createCore(options: CoreOptions): Core {
   sources.onChange(({ sourceIds, runbookIds }) => {
     events.emit('sources.changed', { ids: sourceIds });
     if (runbookIds.length) events.emit('runbooks.changed', { ids: runbookIds });
+  });
+
+  const feed = new AlertFeed({
+    db,
+    clock,
+    log,
+    runbooks,
+    ...(options.timers ? { timers: options.timers } : {}),
+    polledSource,
+    // Given only the token's SHA-256 (all that is stored), the receiver compares digests.
+    webhook: startWebhookReceiver,
+  });
+  // Polls and webhooks change alerts with no call to answer: tell the UI.
+  feed.onChange(({ alertIds, sourceIds }) => {
+    if (alertIds.length) events.emit('alerts.changed', { ids: alertIds });
+    if (sourceIds.length) events.emit('alertSources.changed', { ids: sourceIds });
+  });
+  // Every path that changes the library says so with runbooks.changed: links follow it.
+  events.subscribe((name) => {
+    if (name === 'runbooks.changed') feed.runbooksChanged();
   });
 
   const bundledDir = options.bundledRunbooksDir === undefined ? defaultBundledRunbooksDir() : options.bundledRunbooksDir;
@@ -236,6 +259,21 @@ export function createCore(options: CoreOptions): Core {
     // Values are not logged: the runner logs ids only, and secret values leave the core redacted.
     'steps.run': (input) => steps.run(input),
     'transcripts.list': (filter) => recorder.list(filter),
+    // The feed reports every change through onChange (alerts.changed, alertSources.changed).
+    'alerts.list': (filter) => feed.list(filter),
+    'alerts.acknowledge': ({ id }) => feed.acknowledge(id),
+    'alerts.silence': ({ id, durationMinutes, comment }) => feed.silence(id, { durationMinutes, comment }),
+    'alerts.expireSilence': ({ id }) => feed.expireSilence(id),
+    'alerts.linkRunbook': ({ id, runbookId, procedureId }) => feed.linkRunbook(id, runbookId, procedureId),
+    'alertSources.list': () => feed.listSources(),
+    'alertSources.create': (input) => feed.createSource(input),
+    'alertSources.update': ({ id, patch }) => feed.updateSource(id, patch),
+    'alertSources.delete': ({ id }) => {
+      feed.deleteSource(id);
+      return { ok: true as const };
+    },
+    'alertSources.poll': ({ id }) => feed.poll(id),
+    'alertSources.rulesFromRunbook': ({ runbookId, prometheusUrl }) => feed.rulesFromRunbook(runbookId, prometheusUrl),
     'terminals.close': ({ id }) => {
       terminals.close(id);
       return { ok: true as const };
@@ -266,7 +304,10 @@ export function createCore(options: CoreOptions): Core {
     'terminal.output': ({ id }, sink) => terminals.watch(id, sink),
   };
 
-  if (options.watchSources !== false) sources.start();
+  if (options.watchSources !== false) {
+    sources.start();
+    feed.start();
+  }
   // A keychain vault needs no passphrase: open it as the core starts.
   if (secrets.status().kind === 'os-keychain') {
     secrets.open().then(
@@ -287,6 +328,7 @@ export function createCore(options: CoreOptions): Core {
       recorder.close();
       secrets.lock();
       sources.stop();
+      feed.stop();
       db.close();
     },
   };

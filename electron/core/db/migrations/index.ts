@@ -4,7 +4,8 @@ import m0003 from './0003-environment-targets';
 import m0004 from './0004-secrets';
 import m0005 from './0005-known-hosts';
 import m0006 from './0006-transcripts';
+import m0007 from './0007-alerts';
 
 /** Numbered migrations, applied in order; a migration's number is its index + 1 and becomes
  * `PRAGMA user_version` once it is applied. Never edit one that has shipped: add the next. */
-export const migrations: readonly string[] = [m0001, m0002, m0003, m0004, m0005, m0006];
+export const migrations: readonly string[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
