@@ -128,3 +128,41 @@ export async function tidyForScreenshot(page: Page): Promise<void> {
   for (let i = 0; i < 10 && (await dismiss.count()) > 0; i++) await dismiss.first().click({ timeout: 2_000 }).catch(() => undefined);
   await page.mouse.move(1200, 880);
 }
+
+/** The alert feed's list, and one alert in it by name (its row's name is "<severity> <alert name>"). */
+export const alertFeed = (page: Page) => page.getByRole('list', { name: 'Alerts' });
+export const alertRow = (page: Page, name: string | RegExp) =>
+  alertFeed(page).getByRole('listitem', { name: typeof name === 'string' ? new RegExp(`^P[1-4] ${escapeRegExp(name)}$`) : name });
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Adds an alert source through the Alerts page's Sources dialog: `kind` as the Kind list shows it
+ * ("Alertmanager", "HTTP health check"…), then each field by its label. Waits until it is listed.
+ */
+export async function addAlertSource(page: Page, kind: string, name: string, fields: Record<string, string>): Promise<void> {
+  await goTo(page, 'Alerts');
+  await page.getByRole('button', { name: /^(Sources|Add an alert source)/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Alert sources' });
+  await dialog.getByRole('button', { name: 'Add source', exact: true }).click();
+  const form = dialog.getByRole('form', { name: 'Add alert source' });
+  await form.getByLabel('Kind').selectOption({ label: kind });
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  for (const [label, value] of Object.entries(fields)) await form.getByLabel(label, { exact: true }).fill(value);
+  await form.getByRole('button', { name: 'Add source' }).click();
+  await expect(form).toBeHidden();
+  await expect(dialog.getByRole('list', { name: 'Alert sources' }).getByRole('listitem', { name })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** Selects an alert with a click, then silences it from the keyboard: `s`, Enter (one hour, the comment as filled in). */
+export async function silenceFromKeyboard(page: Page, name: string, beforeConfirm?: () => Promise<void>): Promise<void> {
+  await alertRow(page, name).click({ position: { x: 700, y: 10 } });
+  await expect(alertRow(page, name)).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('s');
+  const dialog = page.getByRole('dialog', { name: `Silence ${name}` });
+  await expect(dialog).toBeVisible();
+  await beforeConfirm?.();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+}

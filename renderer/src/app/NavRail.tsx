@@ -1,4 +1,5 @@
 import { Command, Monitor, Moon, Sun } from 'lucide-react';
+import { useEffect } from 'react';
 import { useAppStore } from '../store';
 import { ariaShortcut, shortcutLabel } from './keys';
 import { sections } from './sections';
@@ -7,6 +8,7 @@ import { themeLabels } from './theme';
 export function NavRail() {
   const current = useAppStore((s) => s.section);
   const navigate = useAppStore((s) => s.navigate);
+  const firing = useFiringAlerts();
   return (
     <nav className="rail" aria-label="Sections">
       <div className="rail-brand" aria-hidden="true" title="Watchfloor">
@@ -25,7 +27,7 @@ export function NavRail() {
               <a
                 href={`#${section.id}`}
                 className="rail-item"
-                aria-label={section.label}
+                aria-label={section.id === 'alerts' && firing > 0 ? `${section.label}, ${firing} firing` : section.label}
                 aria-current={active ? 'page' : undefined}
                 aria-keyshortcuts={ariaShortcut(section.key)}
                 onClick={(e) => {
@@ -34,6 +36,11 @@ export function NavRail() {
                 }}
               >
                 <Icon size={19} strokeWidth={active ? 2 : 1.75} aria-hidden="true" />
+                {section.id === 'alerts' && firing > 0 ? (
+                  <span className="rail-badge" aria-hidden="true">
+                    {firing > 999 ? '999+' : firing}
+                  </span>
+                ) : null}
                 <span className="rail-label" aria-hidden="true">
                   {section.label}
                 </span>
@@ -51,6 +58,16 @@ export function NavRail() {
       </div>
     </nav>
   );
+}
+
+/**
+ * Firing, unacknowledged alerts, for the badge on Alerts. The rail is always shown, so it is also
+ * where the feed starts following the core: the badge and notifications work on every page.
+ */
+function useFiringAlerts(): number {
+  const startAlerts = useAppStore((s) => s.startAlerts);
+  useEffect(() => startAlerts(), [startAlerts]);
+  return useAppStore((s) => s.alerts.reduce((n, a) => (a.state === 'firing' ? n + 1 : n), 0));
 }
 
 function PaletteButton() {

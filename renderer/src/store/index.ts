@@ -17,8 +17,9 @@ import { createEnvironmentsSlice, type EnvironmentsSlice } from '../features/env
 import { createSecretsSlice, type SecretsSlice } from '../features/secrets/secretsSlice';
 import { createTerminalsSlice, type TerminalsSlice } from '../features/terminals/terminalsSlice';
 import { createStepsSlice, type StepsSlice } from '../features/steps/stepsSlice';
+import { createAlertsSlice, type AlertsSlice } from '../features/alerts/alertsSlice';
 
-export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice & StepsSlice;
+export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice & StepsSlice & AlertsSlice;
 
 /** What every slice creator receives: the store's setter and getter, and the core's API. */
 export interface SliceContext {
@@ -42,6 +43,7 @@ export function createAppStore(api: WatchfloorApi): AppStore {
       ...createSecretsSlice(ctx),
       ...createTerminalsSlice(ctx),
       ...createStepsSlice(ctx),
+      ...createAlertsSlice(ctx),
     };
   });
 }

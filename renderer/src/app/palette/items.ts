@@ -1,4 +1,4 @@
-import { BookOpenText, Circle, FileUp, Layers, Monitor, Moon, Plus, Sun, type LucideIcon } from 'lucide-react';
+import { BellRing, BookOpenText, Circle, FileUp, Layers, Monitor, Moon, Plug, Plus, Sun, type LucideIcon } from 'lucide-react';
 import type { Environment, RunbookSummary } from '@shared/contract';
 import { kindIcons, terminalChoices } from '../../features/terminals/targets';
 import type { AppStore } from '../../store';
@@ -57,6 +57,28 @@ export function paletteItems(
       keywords: 'create add',
       icon: Plus,
       run: () => s().editEnvironment('new'),
+    },
+    {
+      id: 'alert-sources',
+      group: 'Actions',
+      label: 'Alert sources…',
+      keywords: 'add alertmanager prometheus health check status page webhook feed',
+      icon: Plug,
+      run: () => {
+        s().navigate('alerts');
+        s().setAlertSourcesOpen(true);
+      },
+    },
+    {
+      id: 'alert-notifications',
+      group: 'Actions',
+      label: 'Alert notifications…',
+      keywords: 'desktop notify quiet hours severity',
+      icon: BellRing,
+      run: () => {
+        s().navigate('alerts');
+        s().setAlertNotificationsOpen(true);
+      },
     },
   );
   const themeIcons: Record<ThemePreference, LucideIcon> = { system: Monitor, dark: Moon, light: Sun };
