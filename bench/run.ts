@@ -2,7 +2,8 @@
  * `npm run bench`: Watchfloor's measured performance, each figure beside a baseline measured in
  * the same run on the same machine (bare `node -e 0`, markdown-it alone, raw SQLite FTS5), so the
  * ratios mean something on any machine; the terminal figures (bench/terminals.ts) beside node-pty
- * alone. Prints a table and writes bench/results.json as [{name, value, unit, baseline, ratio}].
+ * alone; the alert feed figures (bench/alerts.ts) beside a bare JSON.parse of the same payloads.
+ * Prints a table and writes bench/results.json as [{name, value, unit, baseline, ratio}].
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { systemClock } from '../electron/core/clock';
 import { openStore } from '../electron/core/db';
 import { RunbookLibrary } from '../electron/core/runbooks';
 import { importRunbook } from '../electron/core/runbooks/importer';
+import { benchAlerts } from './alerts';
 import { generateRunbook } from './generate';
 import { benchTerminals, startServe } from './terminals';
 
@@ -184,6 +186,7 @@ await benchColdStart();
 benchSeeds();
 benchLibrary();
 await benchTerminals(root, record);
+await benchAlerts(record);
 
 const table = results.map((r) => `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${r.ratio.toFixed(3)} | ${r.note} |`);
 console.log(['', '| benchmark | value | baseline | ratio | baseline and target |', '|---|---|---|---|---|', ...table].join('\n'));
