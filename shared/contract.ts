@@ -599,6 +599,55 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
+// ---- incidents --------------------------------------------------------------------------------
+
+export const IncidentStatus = z.enum(['investigating', 'identified', 'mitigating', 'monitoring', 'resolved']);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+/** What a journal event records. Later kinds (steps, commands, clocks) join as they are built. */
+export const JournalKind = z.enum(['opened', 'note', 'status', 'severity', 'alert-attached', 'runbook-attached']);
+export type JournalKind = z.infer<typeof JournalKind>;
+
+/**
+ * One append-only journal event. `hash` is SHA-256 over the previous event's hash and this event's
+ * canonical content, so the chain shows any edit; `id` is globally unique and `deviceId` names the
+ * laptop that wrote it, so journals from several laptops can be merged.
+ */
+export const JournalEvent = z.object({
+  id: z.string(),
+  incidentId: z.string(),
+  seq: z.number().int().positive(),
+  kind: JournalKind,
+  at: z.string(),
+  deviceId: z.string(),
+  /** Kind-specific: { text } for a note, { from, to } for status and severity, { alertId, name } ... */
+  data: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type JournalEvent = z.infer<typeof JournalEvent>;
+
+export const IncidentSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  severity: Severity,
+  status: IncidentStatus,
+  environmentId: z.string().nullable(),
+  runbookId: z.string().nullable(),
+  procedureId: z.string().nullable(),
+  alertIds: z.array(z.string()),
+  commander: z.string().nullable(),
+  scribe: z.string().nullable(),
+  tags: z.array(z.string()),
+  openedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  events: z.number().int(),
+});
+export type IncidentSummary = z.infer<typeof IncidentSummary>;
+
+export const IncidentDetail = z.object({ incident: IncidentSummary, journal: z.array(JournalEvent) });
+export type IncidentDetail = z.infer<typeof IncidentDetail>;
+
 // ---- the tables -----------------------------------------------------------------------------
 
 /** Request/response calls: `input` is validated where it enters the core. */
@@ -772,6 +821,28 @@ export const calls = {
     input: z.object({ runbookId: z.string().min(1).max(200), prometheusUrl: HttpUrl }),
     output: z.array(AlertSourceInput),
   },
+  'incidents.list': { input: z.object({ includeResolved: z.boolean().default(true) }), output: z.array(IncidentSummary) },
+  'incidents.get': { input: Id, output: IncidentDetail },
+  /**
+   * Open an incident. From an alert: `alertIds` attaches it, and its runbook link and environment
+   * fill `runbookId`, `procedureId`, `environmentId` and the title when those are not given.
+   */
+  'incidents.start': {
+    input: z.object({
+      title: z.string().trim().max(300).nullable().default(null),
+      severity: Severity.nullable().default(null),
+      environmentId: z.string().min(1).max(200).nullable().default(null),
+      runbookId: z.string().min(1).max(200).nullable().default(null),
+      procedureId: z.string().max(200).nullable().default(null),
+      alertIds: z.array(z.string().min(1).max(200)).max(100).default([]),
+      commander: z.string().trim().max(120).nullable().default(null),
+    }),
+    output: IncidentDetail,
+  },
+  /** Appended (and on disk, synchronous=FULL) before this answers. */
+  'incidents.note': { input: z.object({ id: z.string().min(1).max(200), text: z.string().trim().min(1, 'a note needs text').max(100_000) }), output: JournalEvent },
+  'incidents.setStatus': { input: z.object({ id: z.string().min(1).max(200), status: IncidentStatus }), output: IncidentSummary },
+  'incidents.setSeverity': { input: z.object({ id: z.string().min(1).max(200), severity: Severity }), output: IncidentSummary },
   'transcripts.list': {
     input: z.object({
       environmentId: z.string().min(1).max(200).nullable().default(null),
@@ -791,6 +862,8 @@ export const events = {
   'terminals.changed': z.object({ ids: z.array(z.string()) }),
   /** A transcript was started, got output, or finished. */
   'transcripts.changed': z.object({ ids: z.array(z.string()) }),
+  /** An incident was opened or changed, or its journal grew. */
+  'incidents.changed': z.object({ ids: z.array(z.string()) }),
   /** Alerts that appeared, changed state or were linked. */
   'alerts.changed': z.object({ ids: z.array(z.string()) }),
   /** Sources added, changed or removed, or their health changed. */

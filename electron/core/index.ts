@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './clock';
 import { openStore, type Db } from './db';
 import { EnvironmentService } from './environments';
 import { EventBus } from './events';
+import { IncidentService, Journal } from './incidents';
 import { Log } from './log';
 import { PreferenceService } from './preferences';
 import { RunbookLibrary } from './runbooks';
@@ -125,6 +126,16 @@ export function createCore(options: CoreOptions): Core {
     if (alertIds.length) events.emit('alerts.changed', { ids: alertIds });
     if (sourceIds.length) events.emit('alertSources.changed', { ids: sourceIds });
   });
+  const incidents = new IncidentService({
+    db,
+    clock,
+    journal: new Journal(db, clock),
+    alert: (id) => feed.get(id),
+    environment: (id) => environments.get(id),
+    runbook: (id) => runbooks.get(id),
+    redact: (text) => secrets.redactor.redact(text),
+  });
+  incidents.onChange((ids) => events.emit('incidents.changed', { ids }));
   // Every path that changes the library says so with runbooks.changed: links follow it.
   events.subscribe((name) => {
     if (name === 'runbooks.changed') feed.runbooksChanged();
@@ -274,6 +285,13 @@ export function createCore(options: CoreOptions): Core {
     },
     'alertSources.poll': ({ id }) => feed.poll(id),
     'alertSources.rulesFromRunbook': ({ runbookId, prometheusUrl }) => feed.rulesFromRunbook(runbookId, prometheusUrl),
+    // The service reports every change through onChange (incidents.changed); notes are redacted.
+    'incidents.list': (filter) => incidents.list(filter),
+    'incidents.get': ({ id }) => incidents.get(id),
+    'incidents.start': (input) => incidents.start(input),
+    'incidents.note': ({ id, text }) => incidents.note(id, text),
+    'incidents.setStatus': ({ id, status }) => incidents.setStatus(id, status),
+    'incidents.setSeverity': ({ id, severity }) => incidents.setSeverity(id, severity),
     'terminals.close': ({ id }) => {
       terminals.close(id);
       return { ok: true as const };

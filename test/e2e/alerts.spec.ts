@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startAlertmanager, type Alertmanager } from '../support/alertmanager';
 import { startHttpServer, type TestHttpServer } from '../support/http-servers';
-import { addAlertSource, alertFeed, alertRow, goTo, importSeeds, repoRoot, silenceFromKeyboard, tidyForScreenshot } from '../support/operator';
+import { addAlertSource, alertFeed, alertRow, goTo, importSeeds, incidentPanel, repoRoot, silenceFromKeyboard, startIncidentFromKeyboard, tidyForScreenshot } from '../support/operator';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 import { startHost, type Host } from './host';
 
 // The alert feed as an operator lives it against `watchfloor serve`: a real Alertmanager with
@@ -140,6 +142,14 @@ test('a live feed from Alertmanager and a health check; silence one from the key
   await alertRow(page, 'QueueBacklog').getByRole('button', { name: 'Open runbook RB-01 · Queue Backlog' }).click();
   await expect(page.getByRole('navigation', { name: 'Procedures in this runbook' })).toContainText('RB-01');
   await expect(page.getByRole('link', { name: 'Runbooks' })).toHaveAttribute('aria-current', 'page');
+
+  // Another alert of the feed, from the other source, starts an incident with it attached.
+  const failing = `127.0.0.1:${health.port} health check failing`;
+  await startIncidentFromKeyboard(page, failing);
+  const incident = incidentPanel(page, new RegExp(escapeRegExp(failing)));
+  await expect(incident).toBeVisible();
+  await expect(incident).toContainText('Checkout API health');
+  await expect(incident).toContainText('Alert attached');
 });
 
 test('a webhook source added in the UI shows its token once, and alerts posted to it appear', async ({ page }) => {

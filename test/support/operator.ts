@@ -166,3 +166,38 @@ export async function silenceFromKeyboard(page: Page, name: string, beforeConfir
   await page.keyboard.press('Enter');
   await expect(dialog).toBeHidden();
 }
+
+/** Imports one seed runbook (`'000'` for 000_*.txt) through the library's file input. */
+export async function importSeed(page: Page, prefix: string): Promise<void> {
+  const file = seedFiles().find((f) => f.split('/').pop()!.startsWith(`${prefix}_`));
+  if (!file) throw new Error(`no seed ${prefix}_*.txt in ${seedsDir}`);
+  await goTo(page, 'Runbooks');
+  await page.locator('input[type=file]').setInputFiles(file);
+  await expect(page.getByText(/Imported 1 runbook/)).toBeVisible();
+}
+
+/** Selects an alert in the feed with a click and presses `i`: the incident opens on the Incidents page. */
+export async function startIncidentFromKeyboard(page: Page, name: string): Promise<void> {
+  await goTo(page, 'Alerts');
+  await alertRow(page, name).click({ position: { x: 700, y: 10 } });
+  await expect(alertRow(page, name)).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('i');
+  await expect(page.getByRole('link', { name: 'Incidents' })).toHaveAttribute('aria-current', 'page');
+}
+
+/** The incident shown on the Incidents page (a region named by its title), and the list beside it. */
+export const incidentList = (page: Page) => page.getByRole('navigation', { name: 'Incidents' });
+export const incidentPanel = (page: Page, title: string | RegExp) =>
+  page.getByRole('main').getByRole('region', { name: typeof title === 'string' ? new RegExp(`^${escapeRegExp(title)}`) : title });
+
+/** Writes a note from the keyboard (`n`, the text, Enter) and waits until the journal says it is saved. */
+export async function addIncidentNote(page: Page, text: string): Promise<void> {
+  await page.keyboard.press('n');
+  const box = page.getByRole('textbox', { name: 'Note' });
+  await expect(box).toBeFocused();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Saved to the journal')).toBeVisible();
+  await expect(box).toHaveValue('');
+  await expect(page.getByRole('list', { name: 'Journal events' })).toContainText(text);
+}

@@ -18,8 +18,9 @@ import { createSecretsSlice, type SecretsSlice } from '../features/secrets/secre
 import { createTerminalsSlice, type TerminalsSlice } from '../features/terminals/terminalsSlice';
 import { createStepsSlice, type StepsSlice } from '../features/steps/stepsSlice';
 import { createAlertsSlice, type AlertsSlice } from '../features/alerts/alertsSlice';
+import { createIncidentsSlice, type IncidentsSlice } from '../features/incidents/incidentsSlice';
 
-export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice & StepsSlice & AlertsSlice;
+export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice & StepsSlice & AlertsSlice & IncidentsSlice;
 
 /** What every slice creator receives: the store's setter and getter, and the core's API. */
 export interface SliceContext {
@@ -44,6 +45,7 @@ export function createAppStore(api: WatchfloorApi): AppStore {
       ...createTerminalsSlice(ctx),
       ...createStepsSlice(ctx),
       ...createAlertsSlice(ctx),
+      ...createIncidentsSlice(ctx),
     };
   });
 }

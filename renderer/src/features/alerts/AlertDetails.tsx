@@ -1,4 +1,4 @@
-import { BellOff, Check, ExternalLink, LoaderCircle, TimerOff, X } from 'lucide-react';
+import { BellOff, Check, ExternalLink, LoaderCircle, Siren, TimerOff, X } from 'lucide-react';
 import { useEffect, useId, useRef } from 'react';
 import type { Alert } from '@shared/contract';
 import { useAppStore } from '../../store';
@@ -17,6 +17,8 @@ export function AlertDetails({ alert, now }: { alert: Alert; now: number }) {
   const openSilence = useAppStore((s) => s.openSilence);
   const expire = useAppStore((s) => s.expireSilence);
   const busy = useAppStore((s) => s.busyAlertIds.includes(alert.id));
+  const startIncident = useAppStore((s) => s.startIncidentFromAlert);
+  const starting = useAppStore((s) => s.startingIncidentFor);
   const environment = useAppStore((s) => s.environments.find((e) => e.id === alert.environmentId)?.name ?? null);
   const titleId = useId();
   return (
@@ -45,6 +47,10 @@ export function AlertDetails({ alert, now }: { alert: Alert; now: number }) {
             <BellOff size={13} aria-hidden="true" /> Silence… <kbd>S</kbd>
           </button>
         )}
+        <button type="button" className="button button-small" disabled={starting !== null} onClick={() => void startIncident(alert.id)}>
+          {starting === alert.id ? <LoaderCircle size={13} className="spin" aria-hidden="true" /> : <Siren size={13} aria-hidden="true" />} Start incident{' '}
+          <kbd>I</kbd>
+        </button>
       </div>
 
       <section className="alert-details-section" aria-label="Runbook">

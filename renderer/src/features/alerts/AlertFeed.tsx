@@ -44,6 +44,22 @@ export function AlertFeed(props: {
     [selectAlert, listRef],
   );
 
+  // `i` starts an incident from the selected alert, wherever the Alerts page has the keyboard.
+  const startIncident = useAppStore((s) => s.startIncidentFromAlert);
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'i' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || e.repeat) return;
+      const target = e.target as HTMLElement;
+      if (target !== document.body && !target.closest('.alerts-page')) return;
+      if (target.closest('input, select, textarea, dialog')) return;
+      if (!selectedId || !rows.some((r) => r.type === 'alert' && r.alert.id === selectedId)) return;
+      e.preventDefault();
+      void startIncident(selectedId);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [selectedId, rows, startIncident]);
+
   // Keep the row the keyboard is on in view.
   const selectedIndex = rows.findIndex((r) => r.type === 'alert' && r.alert.id === selectedId);
   const lastScrolled = useRef<string | null>(null);

@@ -198,7 +198,7 @@ export function AlertsPage() {
             )}
             <p className="alerts-keys muted" aria-hidden="true">
               <kbd>↑</kbd>
-              <kbd>↓</kbd> move <kbd>Enter</kbd> details <kbd>A</kbd> acknowledge <kbd>S</kbd> silence <kbd>E</kbd> expire silence{' '}
+              <kbd>↓</kbd> move <kbd>Enter</kbd> details <kbd>A</kbd> acknowledge <kbd>S</kbd> silence <kbd>E</kbd> expire silence <kbd>I</kbd> start incident{' '}
               <kbd>/</kbd> filter {historyCount > 0 && !historyOpen ? ` · ${historyCount} resolved in History` : ''}
             </p>
           </div>

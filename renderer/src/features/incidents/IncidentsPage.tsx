@@ -1,27 +1,147 @@
-import { BookOpenText, Siren } from 'lucide-react';
-import { useAppStore } from '../../store';
+import { Bell, BookOpenText, Siren } from 'lucide-react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useAppStore, useAppStoreApi } from '../../store';
 import { EmptyState } from '../../app/ui/EmptyState';
+import { SeverityChip } from '../alerts/AlertBits';
+import { useNow } from '../alerts/useNow';
+import { IncidentDetailView } from './IncidentDetail';
+import { ago, statusLabels } from './format';
+import '../alerts/alerts.css';
+import './incidents.css';
 
+/**
+ * Incidents: the list on the left, the selected one on the right (pickers, links, its journal).
+ * Keyboard: ↑/↓ or j/k move through the list, `n` writes a note.
+ */
 export function IncidentsPage() {
+  const store = useAppStoreApi();
+  const startIncidents = useAppStore((s) => s.startIncidents);
+  const incidents = useAppStore((s) => s.incidents);
+  const loaded = useAppStore((s) => s.incidentsLoaded);
+  const selectedId = useAppStore((s) => s.selectedIncidentId);
+  const environments = useAppStore((s) => s.environments);
   const navigate = useAppStore((s) => s.navigate);
-  return (
-    <EmptyState
-      icon={Siren}
-      title="No incidents yet"
-      actions={
-        <button type="button" className="button button-primary" onClick={() => navigate('runbooks')}>
-          <BookOpenText size={15} aria-hidden="true" /> Go to the runbook library
-        </button>
+  const now = useNow(15_000);
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => startIncidents(), [startIncidents]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+    const target = e.target as HTMLElement;
+    if (target !== document.body && !target.closest('.incidents-page')) return;
+    if (target.closest('input, select, textarea, dialog')) return;
+    const list = store.getState().incidents;
+    const at = list.findIndex((i) => i.id === store.getState().selectedIncidentId);
+    const select = (index: number) => {
+      const next = list[Math.min(list.length - 1, Math.max(0, index))];
+      if (next) {
+        store.getState().selectIncident(next.id);
+        document.getElementById(`incident-item-${next.id}`)?.focus();
       }
-    >
-      <p>
-        Incidents are coming: declare one, follow its runbook step by step with timers, and keep a journal that is
-        written to disk as you go, ready for the post-incident report.
-      </p>
-      <p>
-        <strong>For now:</strong> import your runbooks and check they read correctly, so they are ready when the
-        pager goes off.
-      </p>
-    </EmptyState>
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'j':
+        e.preventDefault();
+        select(at < 0 ? 0 : at + 1);
+        return;
+      case 'ArrowUp':
+      case 'k':
+        e.preventDefault();
+        select(at < 0 ? 0 : at - 1);
+        return;
+      case 'n':
+        if (noteRef.current) {
+          e.preventDefault();
+          noteRef.current.focus();
+        }
+        return;
+    }
+  };
+  const keyHandler = useRef(onKeyDown);
+  useLayoutEffect(() => {
+    keyHandler.current = onKeyDown;
+  });
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => keyHandler.current(e);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+
+  if (loaded && incidents.length === 0) {
+    return (
+      <EmptyState
+        icon={Siren}
+        title="No incidents yet"
+        actions={
+          <>
+            <button type="button" className="button button-primary" onClick={() => navigate('alerts')}>
+              <Bell size={15} aria-hidden="true" /> Go to the alert feed
+            </button>
+            <button type="button" className="button" onClick={() => navigate('runbooks')}>
+              <BookOpenText size={15} aria-hidden="true" /> Go to the runbook library
+            </button>
+          </>
+        }
+      >
+        <p>
+          Start one from an alert: select it in the alert feed and press <kbd>I</kbd>, or use <strong>Start incident</strong> in
+          its details. The incident takes the alert&rsquo;s runbook and environment, and keeps a journal of notes, status and
+          severity changes, each written to disk before it shows as saved.
+        </p>
+        <p>
+          <strong>Coming next:</strong> walking through the runbook step by step, and response and escalation clocks.
+        </p>
+      </EmptyState>
+    );
+  }
+
+  const selected = incidents.find((i) => i.id === selectedId) ?? null;
+  return (
+    <div className="incidents-page">
+      <nav className="incidents-list" aria-label="Incidents">
+        {!loaded ? <p className="list-note">Loading incidents…</p> : null}
+        <ul role="list">
+          {incidents.map((incident) => {
+            const environment = environments.find((e) => e.id === incident.environmentId)?.name ?? null;
+            const current = incident.id === selectedId;
+            return (
+              <li key={incident.id}>
+                <button
+                  type="button"
+                  id={`incident-item-${incident.id}`}
+                  className={`incident-item${current ? ' incident-item-selected' : ''}${incident.status === 'resolved' ? ' incident-item-resolved' : ''}`}
+                  aria-current={current ? 'true' : undefined}
+                  onClick={() => store.getState().selectIncident(incident.id)}
+                >
+                  <SeverityChip severity={incident.severity} />
+                  <span className="incident-item-main">
+                    <span className="incident-item-title" title={incident.title}>
+                      {incident.title}
+                    </span>
+                    <span className="incident-item-meta">
+                      <span className={`incident-status incident-status-${incident.status}`}>{statusLabels[incident.status]}</span>
+                      {environment ? <span className="incident-item-env">{environment}</span> : null}
+                      <time dateTime={incident.openedAt} title={new Date(incident.openedAt).toLocaleString()}>
+                        opened {ago(incident.openedAt, now)}
+                      </time>
+                    </span>
+                  </span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+        <p className="incidents-keys muted" aria-hidden="true">
+          <kbd>↑</kbd>
+          <kbd>↓</kbd> move <kbd>N</kbd> note
+        </p>
+      </nav>
+      {selected ? (
+        <IncidentDetailView key={selected.id} incident={selected} now={now} noteRef={noteRef} />
+      ) : (
+        <p className="list-note">{loaded ? 'Select an incident.' : ''}</p>
+      )}
+    </div>
   );
 }

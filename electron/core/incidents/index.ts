@@ -1,0 +1,6 @@
+/**
+ * Incidents: the incident service (open, note, status, severity) and its journal, the
+ * append-only, hash-chained record that recovery and bundles verify.
+ */
+export { IncidentService, type IncidentServiceOptions, type StartIncident } from './service';
+export { GENESIS_HASH, Journal, canonicalJson, deviceId, eventHash, verifyJournal, type JournalCheck } from './journal';
