@@ -17,6 +17,7 @@ import { openStore } from '../electron/core/db';
 import { RunbookLibrary } from '../electron/core/runbooks';
 import { importRunbook } from '../electron/core/runbooks/importer';
 import { benchAlerts } from './alerts';
+import { benchIncidents } from './incidents';
 import { generateRunbook } from './generate';
 import { benchTerminals, startServe } from './terminals';
 
@@ -187,6 +188,7 @@ benchSeeds();
 benchLibrary();
 await benchTerminals(root, record);
 await benchAlerts(record);
+await benchIncidents(record);
 
 const table = results.map((r) => `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${r.ratio.toFixed(3)} | ${r.note} |`);
 console.log(['', '| benchmark | value | baseline | ratio | baseline and target |', '|---|---|---|---|---|', ...table].join('\n'));

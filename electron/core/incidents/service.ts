@@ -20,6 +20,7 @@ import {
 import { findProcedure } from '../alerts/links';
 import type { Clock } from '../clock';
 import type { Db } from '../db';
+import type { Statement } from 'better-sqlite3';
 import type { Journal } from './journal';
 
 export interface IncidentServiceOptions {
@@ -147,7 +148,12 @@ export class IncidentService {
 
   /** Append a note (secret values redacted); on disk when this returns. */
   note(id: string, text: string): JournalEvent {
-    this.row(id, 'the note was not saved; copy it, reload the incidents and add it again');
+    // Notes are the hot path (an operator typing through an incident): a cheap existence check
+    // rather than the whole summary row, which counts the journal.
+    this.existsStatement ??= this.options.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM incidents WHERE id = ?');
+    if (!this.existsStatement.get(id)) {
+      throw new ApiError({ code: 'not_found', message: `No incident with id ${id}; the note was not saved; copy it, reload the incidents and add it again.` });
+    }
     const event = this.write(() => this.journal.append(id, 'note', { text: this.options.redact(text) }), 'The note could not be written to the journal', 'the note was not saved; copy it and try again');
     this.emit([id]);
     return event;
@@ -178,6 +184,8 @@ export class IncidentService {
     this.emit([id]);
     return this.toSummary(this.row(id, 'nothing was changed'));
   }
+
+  private existsStatement: Statement<[string], { one: number }> | null = null;
 
   private row(id: string, kept: string): IncidentRow {
     const row = this.options.db.prepare<[string], IncidentRow>(`${SELECT} WHERE i.id = ?`).get(id);
