@@ -645,7 +645,40 @@ export const IncidentSummary = z.object({
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
-export const IncidentDetail = z.object({ incident: IncidentSummary, journal: z.array(JournalEvent) });
+/**
+ * One incident clock, computed from journal timestamps and the time asked: `remainingMs` is to
+ * the target (negative when overdue), frozen at `metAt` once met; null when there is no target.
+ */
+export const IncidentClock = z.object({
+  id: z.string(),
+  label: z.string(),
+  startedAt: z.string(),
+  targetAt: z.string().nullable(),
+  metAt: z.string().nullable(),
+  remainingMs: z.number().nullable(),
+  overdue: z.boolean(),
+});
+export type IncidentClock = z.infer<typeof IncidentClock>;
+
+export const IncidentClocks = z.object({
+  /** The `now` the clocks were computed for; a view ticks on from here. */
+  computedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  elapsedMs: z.number(),
+  elapsed: IncidentClock,
+  /** The response target of the current severity: from the runbook's severity table or the defaults. */
+  response: IncidentClock.extend({ minutes: z.number(), source: z.enum(['runbook', 'default']) }),
+  /** The recovery-time target of the procedure, else of the runbook; targetAt null when none. */
+  recovery: IncidentClock.extend({ minutes: z.number().nullable(), source: z.enum(['procedure', 'runbook']).nullable() }),
+  /** The runbook's escalation ladder; `current` indexes the last rung reached. */
+  escalation: z.object({
+    rungs: z.array(z.object({ fromMinutes: z.number(), toMinutes: z.number().nullable(), action: z.string(), reachedAt: z.string().nullable() })),
+    current: z.number().int().nullable(),
+  }),
+});
+export type IncidentClocks = z.infer<typeof IncidentClocks>;
+
+export const IncidentDetail = z.object({ incident: IncidentSummary, journal: z.array(JournalEvent), clocks: IncidentClocks });
 export type IncidentDetail = z.infer<typeof IncidentDetail>;
 
 // ---- the tables -----------------------------------------------------------------------------

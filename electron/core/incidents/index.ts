@@ -4,3 +4,4 @@
  */
 export { IncidentService, type IncidentServiceOptions, type StartIncident } from './service';
 export { GENESIS_HASH, Journal, canonicalJson, deviceId, eventHash, verifyJournal, type JournalCheck } from './journal';
+export { DEFAULT_RESPONSE_MINUTES, incidentClocks, resolvedAtOf, severityOfLevel, type IncidentClockInput } from './clocks';

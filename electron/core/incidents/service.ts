@@ -10,6 +10,7 @@ import {
   type Alert,
   type CallParsedInput,
   type Environment,
+  type IncidentClocks,
   type IncidentDetail,
   type IncidentStatus,
   type IncidentSummary,
@@ -17,10 +18,12 @@ import {
   type RunbookDetail,
   type Severity,
 } from '../../../shared/contract';
+import type { ImportedRunbook } from '../../../shared/runbook';
 import { findProcedure } from '../alerts/links';
 import type { Clock } from '../clock';
 import type { Db } from '../db';
 import type { Statement } from 'better-sqlite3';
+import { incidentClocks } from './clocks';
 import type { Journal } from './journal';
 
 export interface IncidentServiceOptions {
@@ -82,7 +85,24 @@ export class IncidentService {
 
   /** The incident and its whole journal, in seq order. */
   get(id: string): IncidentDetail {
-    return { incident: this.toSummary(this.row(id, 'nothing was changed')), journal: this.journal.events(id) };
+    const incident = this.toSummary(this.row(id, 'nothing was changed'));
+    const journal = this.journal.events(id);
+    return { incident, journal, clocks: this.clocks(incident, journal) };
+  }
+
+  /** The clocks as of the service clock's now, from the journal and the incident's runbook. */
+  private clocks(incident: IncidentSummary, journal: JournalEvent[]): IncidentClocks {
+    let runbook: ImportedRunbook | null = null;
+    if (incident.runbookId !== null) {
+      try {
+        runbook = this.options.runbook(incident.runbookId).runbook;
+      } catch {
+        // The runbook was removed since: the clocks fall back to the default targets.
+        runbook = null;
+      }
+    }
+    const { openedAt, severity, status, procedureId } = incident;
+    return incidentClocks({ openedAt, journal, severity, status, runbook, procedureId }, this.options.clock.now());
   }
 
   /**

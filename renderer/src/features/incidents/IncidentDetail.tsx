@@ -5,6 +5,7 @@ import { useAppStore } from '../../store';
 import { SeverityChip } from '../alerts/AlertBits';
 import { severities, severityLabels } from '../alerts/format';
 import { ago, describeEvent, exactTime, kindLabels, statusLabels, statuses } from './format';
+import { IncidentClocksRow } from './IncidentClocks';
 
 /** One incident in full: what it is, what it links to, and its journal. */
 export function IncidentDetailView({ incident, now, noteRef }: { incident: IncidentSummary; now: number; noteRef: RefObject<HTMLTextAreaElement | null> }) {
@@ -15,6 +16,7 @@ export function IncidentDetailView({ incident, now, noteRef }: { incident: Incid
   const environment = useAppStore((s) => s.environments.find((e) => e.id === incident.environmentId) ?? null);
   const statusId = useId();
   const severityId = useId();
+  const clocks = useAppStore((s) => s.incidentDetails[incident.id]?.clocks);
   return (
     <section className="incident-detail" aria-labelledby={titleId}>
       <header className="incident-head">
@@ -47,6 +49,8 @@ export function IncidentDetailView({ incident, now, noteRef }: { incident: Incid
           ))}
         </select>
       </div>
+
+      {clocks ? <IncidentClocksRow clocks={clocks} openedAt={incident.openedAt} /> : null}
 
       <dl className="incident-facts">
         <dt>Environment</dt>
