@@ -108,10 +108,9 @@ export const CloudflareTarget = z.object({
 });
 export type CloudflareTargetInput = z.input<typeof CloudflareTarget>;
 
-export const HealthUrl = z.object({
-  id: TargetId.optional(),
-  name: TargetName,
-  url: z
+/** An http:// or https:// address, as the operator typed it (trimmed). */
+function httpUrl(message: string) {
+  return z
     .string()
     .trim()
     .max(2048)
@@ -122,7 +121,13 @@ export const HealthUrl = z.object({
       } catch {
         return false;
       }
-    }, 'a health URL is a full http:// or https:// address'),
+    }, message);
+}
+
+export const HealthUrl = z.object({
+  id: TargetId.optional(),
+  name: TargetName,
+  url: httpUrl('a health URL is a full http:// or https:// address'),
   expectedStatus: z.number().int().min(100, 'an HTTP status is 100-599').max(599, 'an HTTP status is 100-599').default(200),
 });
 export type HealthUrlInput = z.input<typeof HealthUrl>;
@@ -462,18 +467,7 @@ export type AlertState = z.infer<typeof AlertState>;
 export const AlertSourceKind = z.enum(['alertmanager', 'alertmanager-webhook', 'prometheus-rule', 'http-health', 'statuspage', 'json-webhook']);
 export type AlertSourceKind = z.infer<typeof AlertSourceKind>;
 
-const HttpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((u) => {
-    try {
-      const { protocol } = new URL(u);
-      return protocol === 'http:' || protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, 'a full http:// or https:// address');
+const HttpUrl = httpUrl('a full http:// or https:// address');
 
 /** Each kind's settings. Webhook tokens are made by the core and shown once; never set here. */
 export const AlertSourceConfig = z.discriminatedUnion('kind', [
