@@ -1,4 +1,4 @@
-import { CircleAlert, Copy, LoaderCircle, Pencil, Plus, RefreshCw, ScrollText, Trash, X } from 'lucide-react';
+import { CircleAlert, Copy, LoaderCircle, Pencil, Plus, RefreshCw, ScrollText, Trash } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { AlertSource, AlertSourceKind, CallOutput } from '@shared/contract';
 import { useAppStore } from '../../store';
@@ -7,6 +7,7 @@ import { useModalDialog } from '../../app/ui/useModalDialog';
 import { age, exactTime, severities, sourceKindLabels, until } from './format';
 import { draftOf, emptyDraft, inputOf, isWebhookKind, kindFields, type SourceDraft } from './sourceDrafts';
 import { useNow } from './useNow';
+import { DialogHead } from '../../app/ui/DialogHead';
 
 const kinds = Object.keys(sourceKindLabels) as AlertSourceKind[];
 
@@ -34,14 +35,7 @@ export function AlertSourcesDialog() {
         setOpen(false);
       }}
     >
-      <div className="sources-dialog-head">
-        <h2 id={titleId} className="dialog-title">
-          Alert sources
-        </h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={() => setOpen(false)}>
-          <X size={16} aria-hidden="true" />
-        </button>
-      </div>
+      <DialogHead titleId={titleId} title="Alert sources" onClose={() => setOpen(false)} />
       <p className="dialog-body">
         Polled sources are asked on their interval (and backed off when they fail); webhooks listen on a local port for
         Alertmanager or any JSON sender. When a source cannot be reached its last known alerts stay, marked stale.

@@ -1,5 +1,5 @@
 import { Bell, BellRing, CircleAlert, Plug, Search } from 'lucide-react';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { Alert } from '@shared/contract';
 import { useAppStore, useAppStoreApi } from '../../store';
 import { EmptyState } from '../../app/ui/EmptyState';
@@ -12,6 +12,7 @@ import { NotificationsDialog } from './NotificationsDialog';
 import { SilenceDialog } from './SilenceDialog';
 import { useNow } from './useNow';
 import './alerts.css';
+import { useWindowKeys } from '../../app/useWindowKeys';
 
 /**
  * The live feed: every source's alerts in one list, grouped and filtered, driven from the keyboard
@@ -108,16 +109,7 @@ export function AlertsPage() {
     }
   };
 
-  // On the window, so the keys work with nothing focused too; always the latest handler.
-  const keyHandler = useRef(onKeyDown);
-  useLayoutEffect(() => {
-    keyHandler.current = onKeyDown;
-  });
-  useEffect(() => {
-    const listener = (e: KeyboardEvent) => keyHandler.current(e);
-    window.addEventListener('keydown', listener);
-    return () => window.removeEventListener('keydown', listener);
-  }, []);
+  useWindowKeys(onKeyDown);
 
   /** Moves the selection by `delta` alert rows (±Infinity: to the first or last). */
   function move(delta: number) {

@@ -1,10 +1,11 @@
-import { BellRing, X } from 'lucide-react';
+import { BellRing } from 'lucide-react';
 import { useId, useState } from 'react';
 import { useAppStore } from '../../store';
 import { useModalDialog } from '../../app/ui/useModalDialog';
 import { severities, severityLabels } from './format';
 import { loadNotificationSettings, notificationPermission, saveNotificationSettings } from './notifications';
 import type { NotificationSettings } from './notifyPolicy';
+import { DialogHead } from '../../app/ui/DialogHead';
 
 /** Desktop notifications for newly firing alerts: which severities, quiet hours, and the permission. */
 export function NotificationsDialog() {
@@ -29,14 +30,7 @@ export function NotificationsDialog() {
         close(false);
       }}
     >
-      <div className="sources-dialog-head">
-        <h2 id={titleId} className="dialog-title">
-          Alert notifications
-        </h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={() => close(false)}>
-          <X size={16} aria-hidden="true" />
-        </button>
-      </div>
+      <DialogHead titleId={titleId} title="Alert notifications" onClose={() => close(false)} />
       <p className="dialog-body">
         A desktop notification when alerts start firing; alerts arriving together make one notification. Clicking it opens the
         alert. Kept on this machine.

@@ -1,5 +1,5 @@
 import { Bell, BookOpenText, Siren } from 'lucide-react';
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useAppStore, useAppStoreApi } from '../../store';
 import { EmptyState } from '../../app/ui/EmptyState';
 import { SeverityChip } from '../alerts/AlertBits';
@@ -8,6 +8,7 @@ import { IncidentDetailView } from './IncidentDetail';
 import { ago, statusLabels } from './format';
 import '../alerts/alerts.css';
 import './incidents.css';
+import { useWindowKeys } from '../../app/useWindowKeys';
 
 /**
  * Incidents: the list on the left, the selected one on the right (pickers, links, its journal).
@@ -58,15 +59,7 @@ export function IncidentsPage() {
         return;
     }
   };
-  const keyHandler = useRef(onKeyDown);
-  useLayoutEffect(() => {
-    keyHandler.current = onKeyDown;
-  });
-  useEffect(() => {
-    const listener = (e: KeyboardEvent) => keyHandler.current(e);
-    window.addEventListener('keydown', listener);
-    return () => window.removeEventListener('keydown', listener);
-  }, []);
+  useWindowKeys(onKeyDown);
 
   if (loaded && incidents.length === 0) {
     return (

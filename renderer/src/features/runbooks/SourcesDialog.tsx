@@ -1,4 +1,4 @@
-import { CircleAlert, Eye, Folder, GitBranch, LoaderCircle, RefreshCw, Trash, X } from 'lucide-react';
+import { CircleAlert, Eye, Folder, GitBranch, LoaderCircle, RefreshCw, Trash } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { RunbookSource } from '@shared/contract';
 import { useAppStore } from '../../store';
@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../../app/ui/ConfirmDialog';
 import { formatDate, plural } from './format';
 import type { AddSourceResult } from './sourcesSlice';
 import { useModalDialog } from '../../app/ui/useModalDialog';
+import { DialogHead } from '../../app/ui/DialogHead';
 
 /**
  * Folders and git repositories the library follows. A native modal <dialog>: focus stays inside,
@@ -27,14 +28,7 @@ export function SourcesDialog() {
         setOpen(false);
       }}
     >
-      <div className="sources-dialog-head">
-        <h2 id={titleId} className="dialog-title">
-          Runbook sources
-        </h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={() => setOpen(false)}>
-          <X size={16} aria-hidden="true" />
-        </button>
-      </div>
+      <DialogHead titleId={titleId} title="Runbook sources" onClose={() => setOpen(false)} />
       <p className="dialog-body">
         Watchfloor follows these: a folder is watched and re-read when its files change; a git repository is cloned read-only
         and pulled on demand and on its schedule. A runbook whose file disappears is archived, never lost.
