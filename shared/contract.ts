@@ -598,8 +598,47 @@ export type Alert = z.infer<typeof Alert>;
 export const IncidentStatus = z.enum(['investigating', 'identified', 'mitigating', 'monitoring', 'resolved']);
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 
-/** What a journal event records. Later kinds (steps, commands, clocks) join as they are built. */
-export const JournalKind = z.enum(['opened', 'note', 'status', 'severity', 'alert-attached', 'runbook-attached']);
+/**
+ * What a journal event records, and its `data`:
+ * - opened { title, severity, environmentId, environmentName, commander }
+ * - note { text }; correction { ofSeq, text } (a correction never edits the event it corrects)
+ * - status / severity { from, to }; details { changes: { field: { from, to } } } (title, commander, scribe, tags)
+ * - alert-attached { alertId, name, summary, severity, sourceName }
+ * - alert-fired / alert-resolved { alertId, name, state } (an attached alert fired again or resolved)
+ * - runbook-attached { runbookId, runbookTitle, procedureId, procedureTitle }
+ * - step-started / step-done / step-skipped / step-failed / step-reopened { key, title, note? }
+ * - path-chosen { groupId, key, title, note? } (an alternative chosen among a group's steps)
+ * - command-sent { key (step key or null), transcriptId, command (redacted), terminalId, terminalTitle, environmentName }
+ * - output-captured { transcriptId, key, exitCode, output (redacted, trimmed), truncated, interrupted }
+ * - escalation-reached { rung, fromMinutes, toMinutes, action, dueAt }
+ * - clock-overdue { clockId, label, targetAt, key? } (once per clock: the UI notifies from this event)
+ * - attachment { sha256, name, mediaType, size, caption? }
+ * - journal-damaged { firstBrokenSeq, lastGoodSeq, lastGoodAt, lastGoodKind, keptAside, reason }
+ */
+export const JournalKind = z.enum([
+  'opened',
+  'note',
+  'correction',
+  'status',
+  'severity',
+  'details',
+  'alert-attached',
+  'alert-fired',
+  'alert-resolved',
+  'runbook-attached',
+  'step-started',
+  'step-done',
+  'step-skipped',
+  'step-failed',
+  'step-reopened',
+  'path-chosen',
+  'command-sent',
+  'output-captured',
+  'escalation-reached',
+  'clock-overdue',
+  'attachment',
+  'journal-damaged',
+]);
 export type JournalKind = z.infer<typeof JournalKind>;
 
 /**
@@ -664,6 +703,8 @@ export const IncidentClocks = z.object({
   response: IncidentClock.extend({ minutes: z.number(), source: z.enum(['runbook', 'default']) }),
   /** The recovery-time target of the procedure, else of the runbook; targetAt null when none. */
   recovery: IncidentClock.extend({ minutes: z.number().nullable(), source: z.enum(['procedure', 'runbook']).nullable() }),
+  /** The current step's own timer, when the runbook sets one; null otherwise. */
+  step: IncidentClock.extend({ key: z.string() }).nullable(),
   /** The runbook's escalation ladder; `current` indexes the last rung reached. */
   escalation: z.object({
     rungs: z.array(z.object({ fromMinutes: z.number(), toMinutes: z.number().nullable(), action: z.string(), reachedAt: z.string().nullable() })),
@@ -672,8 +713,117 @@ export const IncidentClocks = z.object({
 });
 export type IncidentClocks = z.infer<typeof IncidentClocks>;
 
-export const IncidentDetail = z.object({ incident: IncidentSummary, journal: z.array(JournalEvent), clocks: IncidentClocks });
+/** Where a walkthrough item stands. `not-taken`: an alternative the operator did not choose. */
+export const WalkState = z.enum(['pending', 'current', 'done', 'skipped', 'failed', 'not-taken']);
+export type WalkState = z.infer<typeof WalkState>;
+
+/** A runnable command of a walkthrough step, as steps.prepare / steps.run address it. */
+export const WalkCommand = z.object({
+  line: z.number().int().positive(),
+  code: z.string(),
+  language: z.string(),
+  runnable: z.boolean(),
+  destructive: z.boolean(),
+  placeholders: z.array(z.string()),
+});
+export type WalkCommand = z.infer<typeof WalkCommand>;
+
+/**
+ * One step of a walkthrough. `key` is stable for a runbook version: `<procedureIndex>.<stepIndex>`
+ * (indexes into the runbook's procedures and that procedure's steps), and journal events name it.
+ */
+export const WalkItem = z.object({
+  key: z.string(),
+  /** The section it comes from (Immediate Actions, Resolution...) or the procedure's title. */
+  section: z.string(),
+  /** `step` in order; `alternative` one path of a group; `check` a checklist item (ticked = done). */
+  kind: z.enum(['step', 'alternative', 'check']),
+  /** The alternatives group it belongs to; null for plain steps and checks. */
+  groupId: z.string().nullable(),
+  title: z.string(),
+  /** The step's Markdown, as written. */
+  text: z.string(),
+  commands: z.array(WalkCommand),
+  timerSeconds: z.number().int().positive().nullable(),
+  state: WalkState,
+  /** The one-line note it was settled with (the last one, if reopened and settled again). */
+  note: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  /** Its own timer (runbook `timerSeconds`) once started; frozen when it ends. */
+  clock: IncidentClock.nullable(),
+});
+export type WalkItem = z.infer<typeof WalkItem>;
+
+/** Alternatives (resolution paths): the operator chooses one explicitly. */
+export const WalkGroup = z.object({
+  id: z.string(),
+  title: z.string(),
+  keys: z.array(z.string()),
+  chosenKey: z.string().nullable(),
+  chosenAt: z.string().nullable(),
+});
+export type WalkGroup = z.infer<typeof WalkGroup>;
+
+/** The incident's procedure as a walkthrough: derived from the runbook and the journal alone. */
+export const Walkthrough = z.object({
+  runbookId: z.string(),
+  runbookTitle: z.string(),
+  procedureId: z.string(),
+  procedureTitle: z.string(),
+  /** Shown as context, not steps: Alert, Symptoms, Investigation notes, Prevention... (Markdown). */
+  context: z.array(z.object({ title: z.string(), text: z.string() })),
+  items: z.array(WalkItem),
+  groups: z.array(WalkGroup),
+  /** What the operator is on: a step, a choice between alternatives, or nothing left. */
+  current: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('step'), key: z.string() }),
+    z.object({ kind: z.literal('choose'), groupId: z.string() }),
+    z.object({ kind: z.literal('finished') }),
+  ]),
+});
+export type Walkthrough = z.infer<typeof Walkthrough>;
+
+/** Whether the incident's hash chain holds; on a break, the last good event to resume from. */
+export const JournalIntegrity = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), lastSeq: z.number().int() }),
+  z.object({
+    ok: z.literal(false),
+    brokenSeq: z.number().int(),
+    reason: z.string(),
+    lastGood: z.object({ seq: z.number().int(), at: z.string(), kind: z.string() }).nullable(),
+  }),
+]);
+export type JournalIntegrity = z.infer<typeof JournalIntegrity>;
+
+/** Events set aside at start because they broke the chain at the journal's tail: kept for inspection. */
+export const DamagedEvent = z.object({
+  incidentId: z.string(),
+  seq: z.number().int(),
+  keptAt: z.string(),
+  reason: z.string(),
+  /** The row as it was found, every column, as text. */
+  raw: z.record(z.string(), z.unknown()),
+});
+export type DamagedEvent = z.infer<typeof DamagedEvent>;
+
+/** The newest journal events that come with an incident; the rest are paged with incidents.journal. */
+export const RECENT_EVENTS = 100;
+
+export const IncidentDetail = z.object({
+  incident: IncidentSummary,
+  /** The last RECENT_EVENTS events, in seq order. */
+  recent: z.array(JournalEvent),
+  clocks: IncidentClocks,
+  walkthrough: Walkthrough.nullable(),
+  integrity: JournalIntegrity,
+  /** Damaged events set aside from this incident's journal (see incidents.damaged). */
+  damaged: z.number().int(),
+});
 export type IncidentDetail = z.infer<typeof IncidentDetail>;
+
+/** Attachment limit: a screenshot or a log file, not a disk image. */
+export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
 
 // ---- the tables -----------------------------------------------------------------------------
 
@@ -807,6 +957,9 @@ export const calls = {
       /** Used when terminalId is null. */
       open: OpenTerminal.omit({ environmentId: true }).nullable().default(null),
       confirmation: z.string().max(200).nullable().default(null),
+      /** Journal the command and its output in this incident, against this walkthrough step. */
+      incidentId: z.string().min(1).max(200).nullable().default(null),
+      stepKey: z.string().min(1).max(100).nullable().default(null),
     }),
     output: z.object({ terminal: TerminalInfo, transcriptId: z.string() }),
   },
@@ -870,6 +1023,72 @@ export const calls = {
   'incidents.note': { input: z.object({ id: z.string().min(1).max(200), text: z.string().trim().min(1, 'a note needs text').max(100_000) }), output: JournalEvent },
   'incidents.setStatus': { input: z.object({ id: z.string().min(1).max(200), status: IncidentStatus }), output: IncidentSummary },
   'incidents.setSeverity': { input: z.object({ id: z.string().min(1).max(200), severity: Severity }), output: IncidentSummary },
+  /** Title, commander, scribe and tags: one `details` event with what changed. */
+  'incidents.update': {
+    input: z.object({
+      id: z.string().min(1).max(200),
+      patch: z.object({
+        title: z.string().trim().min(1).max(300),
+        commander: z.string().trim().max(120).nullable(),
+        scribe: z.string().trim().max(120).nullable(),
+        tags: z.array(z.string().trim().min(1).max(60)).max(50),
+      }).partial(),
+    }),
+    output: IncidentSummary,
+  },
+  /** A correction of an earlier event (a note, a step's note): a new event, the old one stays. */
+  'incidents.correct': {
+    input: z.object({ id: z.string().min(1).max(200), ofSeq: z.number().int().positive(), text: z.string().trim().min(1, 'a correction needs text').max(100_000) }),
+    output: JournalEvent,
+  },
+  /** Choose (or change) the runbook and procedure the incident walks through. */
+  'incidents.attachRunbook': {
+    input: z.object({ id: z.string().min(1).max(200), runbookId: z.string().min(1).max(200), procedureId: z.string().min(1).max(300) }),
+    output: IncidentDetail,
+  },
+  /**
+   * Act on a walkthrough step: done, skip and fail settle it (skip and fail need a note), start
+   * makes it current, reopen puts it back to pending (a correction), choose picks an alternative.
+   * The next step is started in the same transaction. Answers once it is on disk.
+   */
+  'incidents.step': {
+    input: z.object({
+      id: z.string().min(1).max(200),
+      key: z.string().min(1).max(100),
+      action: z.enum(['start', 'done', 'skip', 'fail', 'reopen', 'choose']),
+      note: z.string().trim().max(2000).nullable().default(null),
+    }),
+    output: IncidentDetail,
+  },
+  /** A page of the journal, newest first: events with seq < beforeSeq (null: from the end), of the kinds given (empty: all). */
+  'incidents.journal': {
+    input: z.object({
+      id: z.string().min(1).max(200),
+      kinds: z.array(JournalKind).default([]),
+      beforeSeq: z.number().int().positive().nullable().default(null),
+      limit: z.number().int().min(1).max(5000).default(500),
+    }),
+    output: z.object({ events: z.array(JournalEvent), total: z.number().int(), hasMore: z.boolean() }),
+  },
+  /** Store a file by content hash in the data dir and journal it. */
+  'incidents.attach': {
+    input: z.object({
+      id: z.string().min(1).max(200),
+      name: z.string().trim().min(1).max(255),
+      mediaType: z.string().trim().min(1).max(200),
+      /** The file's bytes, base64; at most ATTACHMENT_MAX_BYTES once decoded. */
+      base64: z.string().max(Math.ceil(ATTACHMENT_MAX_BYTES / 3) * 4 + 4),
+      caption: z.string().trim().max(2000).nullable().default(null),
+    }),
+    output: JournalEvent,
+  },
+  /** An attachment's bytes, checked against its hash. */
+  'incidents.attachment': {
+    input: z.object({ id: z.string().min(1).max(200), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    output: z.object({ name: z.string(), mediaType: z.string(), size: z.number().int(), base64: z.string() }),
+  },
+  /** Events set aside because they broke the chain at the journal's tail. */
+  'incidents.damaged': { input: Id, output: z.array(DamagedEvent) },
   'transcripts.list': {
     input: z.object({
       environmentId: z.string().min(1).max(200).nullable().default(null),

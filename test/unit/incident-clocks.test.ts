@@ -34,11 +34,21 @@ const procedure = (id: string, recoveryTargetMinutes: number | null): Procedure 
   steps: [],
 });
 
+/** RB-03: a procedure whose steps set their own timers (5 and 10 minutes; the last none). */
+const timed: Procedure = {
+  ...procedure('RB-03', null),
+  steps: [
+    { title: 'Drain the queue', line: 12, endLine: 13, text: 'Drain the queue', timerSeconds: 300, commands: [] },
+    { title: 'Restart the consumer', line: 14, endLine: 15, text: 'Restart the consumer', timerSeconds: 600, commands: [] },
+    { title: 'Tell the team', line: 16, endLine: 17, text: 'Tell the team', timerSeconds: null, commands: [] },
+  ],
+};
+
 /** A runbook with a severity table, a 0-15, 15-30, 30+ escalation ladder and recovery targets. */
 const RUNBOOK: ImportedRunbook = {
   title: 'Billing',
   source: { path: 'billing.md', sha256: '0'.repeat(64) },
-  procedures: [procedure('RB-01', 60), procedure('RB-02', null)],
+  procedures: [procedure('RB-01', 60), procedure('RB-02', null), timed],
   alertRules: [],
   severityLevels: [
     { level: 'SEV1', responseTargetMinutes: 10, description: 'Outage', line: 1 },
@@ -222,9 +232,51 @@ describe('resolving', () => {
     const s = service();
     const id = start(s);
     const detail = s.get(id);
-    const input = { openedAt: detail.incident.openedAt, journal: detail.journal, severity: detail.incident.severity, status: detail.incident.status, runbook: RUNBOOK, procedureId: 'RB-01' };
+    const input = { openedAt: detail.incident.openedAt, journal: detail.recent, severity: detail.incident.severity, status: detail.incident.status, runbook: RUNBOOK, procedureId: 'RB-01' };
     const now = new Date(T0 + 17 * MINUTE);
     expect(incidentClocks(input, now)).toEqual(incidentClocks(input, now));
     expect(incidentClocks({ ...input, runbook: null, defaults: { P1: 5, P2: 30, P3: 240, P4: 1440 } }, now).response).toMatchObject({ minutes: 5, overdue: true });
+  });
+});
+
+describe('step timers', () => {
+  it("run from when the step started, go overdue, freeze when it ends; the next step's timer takes over", () => {
+    const s = service();
+    const id = start(s, { procedureId: 'RB-03' });
+    expect(IncidentDetail.parse(s.get(id)).clocks.step).toMatchObject({ key: '2.0', id: 'step:2.0', startedAt: at(0), targetAt: at(5), remainingMs: 5 * MINUTE, overdue: false, metAt: null });
+    clock.set(7);
+    expect(s.get(id).clocks.step).toMatchObject({ key: '2.0', remainingMs: -2 * MINUTE, overdue: true });
+    clock.set(8);
+    const after = s.step(id, '2.0', 'done', null);
+    expect(after.clocks.step).toMatchObject({ key: '2.1', startedAt: at(8), targetAt: at(18), remainingMs: 10 * MINUTE });
+    expect(after.walkthrough!.items[0]!.clock).toMatchObject({ metAt: at(8), remainingMs: -3 * MINUTE, overdue: true });
+    clock.set(30);
+    expect(s.get(id).walkthrough!.items[0]!.clock).toMatchObject({ metAt: at(8), remainingMs: -3 * MINUTE });
+    s.step(id, '2.1', 'skip', 'Consumer came back by itself');
+    // A step without a timer: no step clock.
+    expect(s.get(id).clocks.step).toBeNull();
+  });
+
+  it('are the same after a restart, and after an 8-hour sleep the running one is overdue by that much', () => {
+    const first = service();
+    const id = start(first, { procedureId: 'RB-03' });
+    clock.set(2);
+    first.step(id, '2.0', 'done', null);
+    clock.set(6);
+    const before = first.get(id).clocks.step;
+    closers.pop()!();
+    const second = service();
+    expect(second.get(id).clocks.step).toEqual(before);
+    clock.set(8 * 60);
+    expect(second.get(id).clocks.step).toMatchObject({ key: '2.1', startedAt: at(2), overdue: true, remainingMs: -(8 * 60 - 12) * MINUTE });
+  });
+
+  it('stop when the incident is resolved', () => {
+    const s = service();
+    const id = start(s, { procedureId: 'RB-03' });
+    clock.set(3);
+    s.setStatus(id, 'resolved');
+    clock.set(60);
+    expect(s.get(id).clocks.step).toMatchObject({ key: '2.0', remainingMs: 2 * MINUTE, overdue: false });
   });
 });

@@ -85,13 +85,15 @@ describe('starting an incident', () => {
       alertIds: [alert.id],
       commander: 'Ana',
       resolvedAt: null,
-      events: 3,
+      events: 4,
     });
-    expect(detail.journal.map((e) => e.kind)).toEqual(['opened', 'alert-attached', 'runbook-attached']);
-    expect(detail.journal[0]!.data).toMatchObject({ title: detail.incident.title, severity: alert.severity, environmentId, commander: 'Ana' });
-    expect(detail.journal[1]!.data).toMatchObject({ alertId: alert.id, name: alert.name });
-    expect(detail.journal[2]!.data).toMatchObject({ runbookId, procedureId: 'RB-01', procedureTitle: 'Queue backlog' });
-    expect(verifyJournal(detail.journal)).toEqual({ ok: true, lastSeq: 3 });
+    // The walkthrough starts on the procedure's first step, in the same transaction.
+    expect(detail.recent.map((e) => e.kind)).toEqual(['opened', 'alert-attached', 'runbook-attached', 'step-started']);
+    expect(detail.recent[0]!.data).toMatchObject({ title: detail.incident.title, severity: alert.severity, environmentId, commander: 'Ana' });
+    expect(detail.recent[1]!.data).toMatchObject({ alertId: alert.id, name: alert.name });
+    expect(detail.recent[2]!.data).toMatchObject({ runbookId, procedureId: 'RB-01', procedureTitle: 'Queue backlog' });
+    expect(detail.recent[3]!.data).toEqual({ key: '0.0', title: 'Look at the queue' });
+    expect(verifyJournal(detail.recent)).toEqual({ ok: true, lastSeq: 4 });
     expect(told).toEqual([{ ids: [detail.incident.id] }]);
   });
 
@@ -100,11 +102,11 @@ describe('starting an incident', () => {
     const high = await firingAlert({ path: '/high', severity: 'P1', environmentId: low.environmentId });
     const both = IncidentDetail.parse(await call('incidents.start', { alertIds: [low.alert.id, high.alert.id] }));
     expect(both.incident).toMatchObject({ severity: 'P1', title: `${low.alert.name}: ${low.alert.summary}`, alertIds: [low.alert.id, high.alert.id] });
-    expect(both.journal.map((e) => e.kind)).toEqual(['opened', 'alert-attached', 'alert-attached', 'runbook-attached']);
+    expect(both.recent.map((e) => e.kind)).toEqual(['opened', 'alert-attached', 'alert-attached', 'runbook-attached', 'step-started']);
 
     const byHand = IncidentDetail.parse(await call('incidents.start', { title: 'Customers report slow checkout' }));
     expect(byHand.incident).toMatchObject({ severity: 'P3', environmentId: null, runbookId: null, alertIds: [] });
-    expect(byHand.journal.map((e) => e.kind)).toEqual(['opened']);
+    expect(byHand.recent.map((e) => e.kind)).toEqual(['opened']);
   });
 
   it('refuses an unknown environment, runbook or alert, or no title at all, and opens nothing', async () => {
@@ -134,7 +136,7 @@ describe('the journal', () => {
     const reopened = IncidentSummary.parse(await call('incidents.setStatus', { id, status: 'monitoring' }));
     expect(reopened).toMatchObject({ status: 'monitoring', resolvedAt: null, events: 6 });
 
-    const { journal } = IncidentDetail.parse(await call('incidents.get', { id }));
+    const { recent: journal } = IncidentDetail.parse(await call('incidents.get', { id }));
     expect(journal.map((e) => [e.seq, e.kind, e.data])).toEqual([
       [1, 'opened', expect.objectContaining({ title: 'Checkout errors', severity: 'P2' })],
       [2, 'note', { text: 'Error rate 12% since 09:58' }],
@@ -173,7 +175,7 @@ describe('the journal', () => {
     })();
     raw.close();
 
-    const { journal } = IncidentDetail.parse(await call('incidents.get', { id: incident.id }));
+    const { recent: journal } = IncidentDetail.parse(await call('incidents.get', { id: incident.id }));
     expect(journal[2]!.data).toEqual({ text: 'rotatee logs' });
     expect(verifyJournal(journal)).toMatchObject({ ok: false, brokenSeq: 3, lastGoodSeq: 2 });
     // A reordered or missing event breaks it too.
@@ -189,7 +191,7 @@ describe('the journal', () => {
     expect(note.data).toEqual({ text: 'curl -H "Authorization: Bearer [secret:API_TOKEN]" worked' });
     const stored = t.core.db.prepare('SELECT data FROM journal').all() as { data: string }[];
     expect(stored.map((r) => r.data).join('\n')).not.toContain(TOKEN);
-    expect(verifyJournal(IncidentDetail.parse(await call('incidents.get', { id: incident.id })).journal).ok).toBe(true);
+    expect(verifyJournal(IncidentDetail.parse(await call('incidents.get', { id: incident.id })).recent).ok).toBe(true);
   });
 });
 

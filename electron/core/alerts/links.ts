@@ -152,11 +152,22 @@ function link(rb: LinkableRunbook, p: Procedure | null, line: number | null, rea
   return { runbookId: rb.id, runbookTitle: rb.title, procedureId: p?.id ?? null, procedureTitle: p?.title ?? null, line, reason, pinned };
 }
 
-/** The procedure a runbookRef or pin names (`RB-01`, `rb 01`, `Runbook 3`). */
+/**
+ * The procedure a runbookRef or pin names (`RB-01`, `rb 01`, `Runbook 3`), else the one titled so
+ * ("High Error Rate Alert"): most runbooks give their procedures no id, and an incident must still
+ * be able to name one. An id wins over a title; among titles, a procedure over a section.
+ */
 export function findProcedure(runbook: ImportedRunbook, ref: string): Procedure | null {
   const key = nameKey(ref);
-  return runbook.procedures.find((p) => p.id !== null && nameKey(p.id) === key) ?? null;
+  if (!key) return null;
+  const byId = runbook.procedures.find((p) => p.id !== null && nameKey(p.id) === key);
+  if (byId) return byId;
+  const titled = runbook.procedures.filter((p) => nameKey(p.title) === key);
+  return titled.find((p) => p.kind === 'procedure') ?? titled[0] ?? null;
 }
+
+/** How an incident names a procedure: its id, else its title (findProcedure finds it by either). */
+export const procedureRef = (p: Procedure): string => p.id ?? p.title;
 
 const STOP_WORDS = new Set(['the', 'a', 'an', 'of', 'on', 'in', 'to', 'for', 'and', 'or', 'is', 'not', 'no', 'alert', 'runbook', 'rb']);
 

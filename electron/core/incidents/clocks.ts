@@ -7,29 +7,36 @@
  * Choices:
  * - The response target follows the incident's current severity (a change to P1 tightens the
  *   target, measured from when the incident opened), since that is what the operator is held to now.
- * - The response is met by the first operator action after `opened`: a note or a status change.
+ * - The response is met by the first operator action after `opened`: a note, a status change, a
+ *   step settled or reopened, a path chosen, a command sent (OPERATOR_ACTION_KINDS). A step the
+ *   walkthrough starts by itself is not one.
  * - Once met or resolved a clock stops: `remainingMs` is the margin it was met with (negative
  *   when met late) and `overdue` tells whether it was missed.
  * - Resolution is the first status change to 'resolved' after the last reopen; everything stops there.
  */
-import type { IncidentClock, IncidentClocks, IncidentStatus, JournalEvent, Severity } from '../../../shared/contract';
+import type { IncidentClock, IncidentClocks, IncidentStatus, JournalEvent, Severity, Walkthrough } from '../../../shared/contract';
 import type { ImportedRunbook } from '../../../shared/runbook';
 import { findProcedure } from '../alerts/links';
+import { OPERATOR_ACTION_KINDS } from './journal';
 
 /** Response targets in minutes when the runbook has no severity table row for the severity. */
 export const DEFAULT_RESPONSE_MINUTES: Record<Severity, number> = { P1: 15, P2: 30, P3: 240, P4: 1440 };
 
 export interface IncidentClockInput {
   openedAt: string;
+  /** In seq order; only `opened`, the `status` events and the first operator action are read (the service passes just those). */
   journal: JournalEvent[];
   severity: Severity;
   status: IncidentStatus;
   runbook: ImportedRunbook | null;
   procedureId: string | null;
   defaults?: Record<Severity, number>;
+  /** The incident's walkthrough: the current step's own timer becomes `step`. */
+  walkthrough?: Walkthrough | null;
 }
 
 const MINUTE = 60_000;
+const ACTIONS = new Set(OPERATOR_ACTION_KINDS);
 const WORD_SEVERITY: [RegExp, Severity][] = [
   [/\bcritical\b/i, 'P1'],
   [/\bhigh\b|\bmajor\b/i, 'P2'],
@@ -58,7 +65,7 @@ export function resolvedAtOf(journal: JournalEvent[], status: IncidentStatus): s
   return resolvedAt;
 }
 
-function clock(id: string, label: string, startedAt: number, targetAt: number | null, metAt: number | null, end: number): IncidentClock {
+export function clockOf(id: string, label: string, startedAt: number, targetAt: number | null, metAt: number | null, end: number): IncidentClock {
   const remainingMs = targetAt === null ? null : targetAt - (metAt ?? end);
   return {
     id,
@@ -83,7 +90,7 @@ export function incidentClocks(input: IncidentClockInput, now: Date): IncidentCl
   const row = input.runbook?.severityLevels.find((l) => l.responseTargetMinutes !== null && severityOfLevel(l.level) === input.severity) ?? null;
   const responseMinutes = row?.responseTargetMinutes ?? (input.defaults ?? DEFAULT_RESPONSE_MINUTES)[input.severity];
   const openedSeq = input.journal.find((e) => e.kind === 'opened')?.seq ?? 0;
-  const action = input.journal.find((e) => e.seq > openedSeq && (e.kind === 'note' || e.kind === 'status'));
+  const action = input.journal.find((e) => e.seq > openedSeq && ACTIONS.has(e.kind));
   const responded = action ? Date.parse(action.at) : null;
 
   // Recovery: the procedure's target, else the runbook's front matter default.
@@ -104,17 +111,26 @@ export function incidentClocks(input: IncidentClockInput, now: Date): IncidentCl
     computedAt: now.toISOString(),
     resolvedAt,
     elapsedMs,
-    elapsed: clock('elapsed', 'Elapsed', opened, null, resolved, end),
+    elapsed: clockOf('elapsed', 'Elapsed', opened, null, resolved, end),
     response: {
-      ...clock('response', `Response target (${input.severity}, ${responseMinutes} min)`, opened, opened + responseMinutes * MINUTE, responded, end),
+      ...clockOf('response', `Response target (${input.severity}, ${responseMinutes} min)`, opened, opened + responseMinutes * MINUTE, responded, end),
       minutes: responseMinutes,
       source: row ? 'runbook' : 'default',
     },
     recovery: {
-      ...clock('recovery', recoveryMinutes === null ? 'Recovery target' : `Recovery target (${recoveryMinutes} min)`, opened, recoveryMinutes === null ? null : opened + recoveryMinutes * MINUTE, resolved, end),
+      ...clockOf('recovery', recoveryMinutes === null ? 'Recovery target' : `Recovery target (${recoveryMinutes} min)`, opened, recoveryMinutes === null ? null : opened + recoveryMinutes * MINUTE, resolved, end),
       minutes: recoveryMinutes,
       source: procedure?.recoveryTargetMinutes != null ? 'procedure' : recoveryMinutes !== null ? 'runbook' : null,
     },
+    step: stepOf(input.walkthrough ?? null),
     escalation: { rungs, current: reached === 0 ? null : reached - 1 },
   };
+}
+
+/** The current step's timer, when it has one. */
+function stepOf(walk: Walkthrough | null): IncidentClocks['step'] {
+  if (!walk || walk.current.kind !== 'step') return null;
+  const key = walk.current.key;
+  const clock = walk.items.find((i) => i.key === key)?.clock ?? null;
+  return clock && { ...clock, key };
 }
