@@ -14,7 +14,7 @@ import { systemClock, type Clock } from './clock';
 import { openStore, type Db } from './db';
 import { EnvironmentService } from './environments';
 import { EventBus } from './events';
-import { IncidentService, Journal } from './incidents';
+import { AlertEvents, AttachmentStore, IncidentAttachments, IncidentCommands, IncidentService, IncidentWatcher, Journal, damagedCount, damagedEvents, recoverJournals, verifyResolvedInBackground } from './incidents';
 import { Log } from './log';
 import { PreferenceService } from './preferences';
 import { RunbookLibrary } from './runbooks';
@@ -97,7 +97,8 @@ export function createCore(options: CoreOptions): Core {
     environment: (id) => environments.get(id),
   });
   terminals.onChange((ids) => events.emit('terminals.changed', { ids }));
-  const recorder = new TranscriptRecorder(new TranscriptStore(db), terminals, secrets.redactor, clock);
+  const transcripts = new TranscriptStore(db);
+  const recorder = new TranscriptRecorder(transcripts, terminals, secrets.redactor, clock);
   recorder.onChange((ids) => events.emit('transcripts.changed', { ids }));
   const steps = new StepRunner({ runbook: (id) => runbooks.get(id), environment: (id) => environments.get(id), vault: secrets, terminals, recorder, log });
   const sources = new RunbookSources(db, runbooks, clock, log, {
@@ -126,16 +127,43 @@ export function createCore(options: CoreOptions): Core {
     if (alertIds.length) events.emit('alerts.changed', { ids: alertIds });
     if (sourceIds.length) events.emit('alertSources.changed', { ids: sourceIds });
   });
+  const journal = new Journal(db, clock);
   const incidents = new IncidentService({
     db,
     clock,
-    journal: new Journal(db, clock),
+    journal,
     alert: (id) => feed.get(id),
     environment: (id) => environments.get(id),
     runbook: (id) => runbooks.get(id),
     redact: (text) => secrets.redactor.redact(text),
+    damagedCount: (id) => damagedCount(db, id),
   });
   incidents.onChange((ids) => events.emit('incidents.changed', { ids }));
+  const incidentsChanged = (ids: string[]) => events.emit('incidents.changed', { ids });
+  const redact = (text: string) => secrets.redactor.redact(text);
+  // Before anything reads or appends: a damaged journal tail is kept aside and the chain verifies again.
+  const recovered = recoverJournals({ db, journal, clock, log }).filter((r) => r.kind === 'tail-kept-aside');
+  if (recovered.length) incidentsChanged(recovered.map((r) => r.incidentId));
+  const attachments = new IncidentAttachments({ db, journal, store: new AttachmentStore(options.dataDir), redact, changed: incidentsChanged });
+  const alertEvents = new AlertEvents({ db, journal, alert: (id) => feed.get(id), redact, log, changed: incidentsChanged });
+  feed.onChange(({ alertIds }) => {
+    if (alertIds.length) alertEvents.alertsChanged(alertIds);
+  });
+  alertEvents.catchUp();
+  const commands = new IncidentCommands({
+    db,
+    journal,
+    run: (input) => steps.run(input),
+    transcript: (id) => transcripts.get(id),
+    onTranscriptChange: (listener) => recorder.onChange(listener),
+    redact,
+    log,
+    changed: incidentsChanged,
+  });
+  // Commands sent before the last host died: their output, as far as it was kept, interrupted.
+  commands.recover();
+  // Escalation rungs and overdue clocks, written to the journal once each as time passes.
+  const watcher = new IncidentWatcher({ incidents, clock, ...(options.timers ? { timers: options.timers } : {}), warn: (message) => log.warn(message) });
   // Every path that changes the library says so with runbooks.changed: links follow it.
   events.subscribe((name) => {
     if (name === 'runbooks.changed') feed.runbooksChanged();
@@ -268,7 +296,8 @@ export function createCore(options: CoreOptions): Core {
       return { ok: true as const };
     },
     // Values are not logged: the runner logs ids only, and secret values leave the core redacted.
-    'steps.run': (input) => steps.run(input),
+    // With an incident: checked before anything is sent, then journaled (command-sent, output-captured).
+    'steps.run': (input) => commands.run(input),
     'transcripts.list': (filter) => recorder.list(filter),
     // The feed reports every change through onChange (alerts.changed, alertSources.changed).
     'alerts.list': (filter) => feed.list(filter),
@@ -292,6 +321,14 @@ export function createCore(options: CoreOptions): Core {
     'incidents.note': ({ id, text }) => incidents.note(id, text),
     'incidents.setStatus': ({ id, status }) => incidents.setStatus(id, status),
     'incidents.setSeverity': ({ id, severity }) => incidents.setSeverity(id, severity),
+    'incidents.update': ({ id, patch }) => incidents.update(id, patch),
+    'incidents.correct': ({ id, ofSeq, text }) => incidents.correct(id, ofSeq, text),
+    'incidents.attachRunbook': ({ id, runbookId, procedureId }) => incidents.attachRunbook(id, runbookId, procedureId),
+    'incidents.step': ({ id, key, action, note }) => incidents.step(id, key, action, note),
+    'incidents.journal': ({ id, ...query }) => incidents.journalPage(id, query),
+    'incidents.attach': (input) => attachments.attach(input),
+    'incidents.attachment': (input) => attachments.attachment(input),
+    'incidents.damaged': ({ id }) => damagedEvents(db, id),
     'terminals.close': ({ id }) => {
       terminals.close(id);
       return { ok: true as const };
@@ -325,7 +362,10 @@ export function createCore(options: CoreOptions): Core {
   if (options.watchSources !== false) {
     sources.start();
     feed.start();
+    watcher.start();
   }
+  // Resolved incidents were not checked by recovery: check them now, in the background.
+  const stopVerifying = options.watchSources !== false ? verifyResolvedInBackground({ db, journal, log }) : () => {};
   // A keychain vault needs no passphrase: open it as the core starts.
   if (secrets.status().kind === 'os-keychain') {
     secrets.open().then(
@@ -342,11 +382,15 @@ export function createCore(options: CoreOptions): Core {
     db,
     secrets,
     close() {
+      // First: a command cut off by closing its terminal is journaled at the next start, as interrupted.
+      commands.close();
+      stopVerifying();
       terminals.closeAll();
       recorder.close();
       secrets.lock();
       sources.stop();
       feed.stop();
+      watcher.stop();
       db.close();
     },
   };
