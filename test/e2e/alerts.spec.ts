@@ -148,6 +148,7 @@ test('a live feed from Alertmanager and a health check; silence one from the key
   await startIncidentFromKeyboard(page, failing);
   const incident = incidentPanel(page, new RegExp(escapeRegExp(failing)));
   await expect(incident).toBeVisible();
+  await incident.getByRole('tab', { name: /^Timeline/ }).click();
   await expect(incident).toContainText('Checkout API health');
   await expect(incident).toContainText('Alert attached');
 });

@@ -12,6 +12,8 @@ export interface Host {
    */
   connect(): Promise<{ api: WatchfloorApi; close(): void }>;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or a dead battery would: nothing gets to flush or close. */
+  kill(): Promise<void>;
 }
 
 /** Starts the real `watchfloor serve` (the built CLI) on a free port and waits for its URL line. */
@@ -41,9 +43,15 @@ export function startHost(dataDir: string): Promise<Host> {
         },
         stop: () =>
           new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
             child.kill('SIGTERM');
+          }),
+        kill: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGKILL');
           }),
       });
     });

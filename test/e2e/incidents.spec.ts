@@ -69,6 +69,9 @@ test('start an incident from an alert with `i`, write a note, change its status'
   await expect(incident.getByRole('list', { name: 'Linked alerts' })).toContainText('QueueBacklog');
   await expect(incident.getByRole('button', { name: 'Open runbook RB-01 · Queue Backlog' })).toBeVisible();
   await expect(incidentList(page).getByRole('button', { name: /QueueBacklog/ })).toHaveAttribute('aria-current', 'true');
+  // The walkthrough opens on RB-01's first step; the journal is the Timeline tab beside it.
+  await expect(incident.getByRole('region', { name: 'Walkthrough' })).toContainText('Check all compute agents are online');
+  await incident.getByRole('tab', { name: /^Timeline/ }).click();
   const journal = incident.getByRole('list', { name: 'Journal events' });
   await expect(journal).toContainText('Incident opened at P1');
   await expect(journal).toContainText('Alert attached: QueueBacklog');
@@ -93,5 +96,6 @@ test('start an incident from an alert with `i`, write a note, change its status'
   await page.reload();
   await goTo(page, 'Incidents');
   await expect(incidentPanel(page, 'QueueBacklog').getByLabel('Status')).toHaveValue('identified');
+  await incidentPanel(page, 'QueueBacklog').getByRole('tab', { name: /^Timeline/ }).click();
   await expect(incidentPanel(page, 'QueueBacklog').getByRole('list', { name: 'Journal events' })).toContainText('scaling up per RB-01 step 4');
 });

@@ -199,5 +199,10 @@ export async function addIncidentNote(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
   await expect(page.getByText('Saved to the journal')).toBeVisible();
   await expect(box).toHaveValue('');
+  await page.getByRole('tab', { name: /^Timeline/ }).click();
   await expect(page.getByRole('list', { name: 'Journal events' })).toContainText(text);
 }
+
+/** The incident's walkthrough, and one of its settled or upcoming steps by number ("Step 2: …, skipped"). */
+export const walkthrough = (page: Page) => page.getByRole('main').getByRole('region', { name: 'Walkthrough' });
+export const walkStep = (page: Page, n: number) => walkthrough(page).getByLabel(new RegExp(`^Step ${n}: `));

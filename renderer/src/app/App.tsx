@@ -8,6 +8,7 @@ import { RunbooksPage } from '../features/runbooks/RunbooksPage';
 import { TerminalsPage } from '../features/terminals/TerminalsPage';
 import { HostKeyDialog } from '../features/terminals/HostKeyDialog';
 import { RunStepDialog } from '../features/steps/RunStepDialog';
+import { QuickNoteDialog } from '../features/incidents/QuickNote';
 import { CoreNotice } from './CoreNotice';
 import { NavRail } from './NavRail';
 import { NotConnected } from './NotConnected';
@@ -50,6 +51,7 @@ export function App() {
       </div>
       <CommandPalette />
       <RunStepDialog />
+      <QuickNoteDialog />
       <HostKeyDialog />
       <Toasts />
       <RunbookImportInput />

@@ -14,6 +14,8 @@ export interface ShellSlice {
   noticeDismissed: boolean;
   connection: Connection;
   paletteOpen: boolean;
+  /** The operator went to a section in this session: an open incident is then not resumed over it. */
+  operatorNavigated: boolean;
   navigate(section: SectionId): void;
   setThemePreference(preference: ThemePreference): void;
   /** System → dark → light → system. */
@@ -39,8 +41,9 @@ export function createShellSlice({ set, get, api }: SliceContext): ShellSlice {
     noticeDismissed: false,
     connection: { state: 'connected' },
     paletteOpen: false,
+    operatorNavigated: false,
     navigate(section) {
-      set({ section, paletteOpen: false });
+      set({ section, paletteOpen: false, operatorNavigated: true });
     },
     setThemePreference(preference) {
       saveThemePreference(preference);
@@ -77,6 +80,8 @@ export function createShellSlice({ set, get, api }: SliceContext): ShellSlice {
       void get().loadEnvironments();
       void get().loadRunbooks();
       void get().loadSources(true);
+      // An incident left open is resumed on start (the Incidents page, at its current step).
+      get().startIncidents();
     },
     applyPreferences(preferences) {
       // The local copies only spare a flash of the wrong theme before the core answers.

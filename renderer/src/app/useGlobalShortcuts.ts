@@ -6,7 +6,8 @@ import { sections } from './sections';
 /**
  * Ctrl/Cmd+K opens the palette, Ctrl/Cmd+1..5 go to a section, from anywhere in the app but a
  * terminal: there every key belongs to the shell (Ctrl+K is readline's kill-line). Ctrl/Cmd+Shift+K
- * opens the palette from anywhere, a terminal included; no shell binds it.
+ * opens the palette and Ctrl/Cmd+Shift+J the incident quick note ("journal") from anywhere, a
+ * terminal included; no shell binds them.
  */
 export function useGlobalShortcuts(): void {
   const store = useAppStoreApi();
@@ -19,6 +20,12 @@ export function useGlobalShortcuts(): void {
         e.preventDefault();
         if (state.paletteOpen) state.closePalette();
         else state.openPalette();
+        return;
+      }
+      if (e.key.toLowerCase() === 'j' && e.shiftKey) {
+        e.preventDefault();
+        if (state.quickNoteOpen) state.closeQuickNote();
+        else state.openQuickNote();
         return;
       }
       if (e.shiftKey || terminal) return;

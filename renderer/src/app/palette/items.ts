@@ -1,10 +1,10 @@
-import { BellRing, BookOpenText, Circle, FileUp, Layers, Monitor, Moon, Plug, Plus, Sun, type LucideIcon } from 'lucide-react';
+import { BellRing, BookOpenText, Circle, FileUp, Layers, Monitor, Moon, NotebookPen, Plug, Plus, Sun, type LucideIcon } from 'lucide-react';
 import type { Environment, RunbookSummary } from '@shared/contract';
 import { kindIcons, terminalChoices } from '../../features/terminals/targets';
 import type { AppStore } from '../../store';
 import { openImportPicker } from '../../features/runbooks/importPicker';
 import { tierLabel } from '../../features/environments/tiers';
-import { shortcutLabel } from '../keys';
+import { shiftShortcutLabel, shortcutLabel } from '../keys';
 import { sections } from '../sections';
 import { themeLabels, type ThemePreference } from '../theme';
 
@@ -68,6 +68,15 @@ export function paletteItems(
         s().navigate('alerts');
         s().setAlertSourcesOpen(true);
       },
+    },
+    {
+      id: 'quick-note',
+      group: 'Actions',
+      label: 'Quick note to the incident journal…',
+      keywords: 'journal write incident log note',
+      shortcut: shiftShortcutLabel('j'),
+      icon: NotebookPen,
+      run: () => s().openQuickNote(),
     },
     {
       id: 'alert-notifications',

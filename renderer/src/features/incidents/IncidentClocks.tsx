@@ -19,7 +19,8 @@ export function duration(ms: number): string {
 }
 
 /**
- * The incident's clocks as of now, ticking each second from the timestamps the core computed
+ * The incident's clocks as of now (elapsed, response, recovery, the current step's timer, the
+ * escalation rung with who to call), ticking each second from the timestamps the core computed
  * them from (opened, target, met, resolved), not by asking the core again.
  */
 export function IncidentClocksRow({ clocks, openedAt }: { clocks: IncidentClocks; openedAt: string }) {
@@ -32,6 +33,7 @@ export function IncidentClocksRow({ clocks, openedAt }: { clocks: IncidentClocks
   const reached = clocks.escalation.rungs.filter((r) => r.reachedAt !== null || (resolved === null && elapsedMs >= r.fromMinutes * 60_000));
   const rung = reached.length > 0 ? reached[reached.length - 1]! : null;
   const rungIndex = reached.length - 1;
+  const step = clocks.step ? remainingAt(clocks.step, now) : null;
   const late = (ms: number | null) => ms !== null && ms < 0;
   return (
     <dl className="incident-clocks" aria-label="Incident clocks">
@@ -56,19 +58,25 @@ export function IncidentClocksRow({ clocks, openedAt }: { clocks: IncidentClocks
           {recovery === null ? <span className="muted">No target</span> : clocks.recovery.metAt ? (late(recovery) ? 'recovered late' : 'recovered') : late(recovery) ? `overdue ${duration(-recovery)}` : duration(recovery)}
         </dd>
       </div>
+      {clocks.step ? (
+        <div className={`incident-clock${late(step) ? ' incident-clock-overdue' : ''}`} title={`${clocks.step.label}${clocks.step.targetAt ? `, target ${exactTime(clocks.step.targetAt)}` : ''}`}>
+          <dt>Step timer</dt>
+          <dd className="mono">{step === null ? duration(now - Date.parse(clocks.step.startedAt)) : clocks.step.metAt ? 'done' : late(step) ? `overdue ${duration(-step)}` : duration(step)}</dd>
+        </div>
+      ) : null}
       <div className={`incident-clock${rungIndex > 0 && resolved === null ? ' incident-clock-overdue' : ''}`}>
         <dt>Escalation</dt>
         <dd>
           {rung === null ? (
             <span className="muted">No ladder</span>
           ) : (
-            <>
+            <span className="incident-escalation" role={rungIndex > 0 && resolved === null ? 'alert' : undefined}>
               <span className="mono">
                 {rung.fromMinutes}
                 {rung.toMinutes !== null ? `-${rung.toMinutes}` : '+'} min
               </span>{' '}
-              {rung.action}
-            </>
+              {rungIndex > 0 && resolved === null ? <strong>Call now: {rung.action}</strong> : rung.action}
+            </span>
           )}
         </dd>
       </div>

@@ -1,91 +1,187 @@
-import { BookOpenText, Check, CircleAlert, LoaderCircle } from 'lucide-react';
-import { useId, useMemo, useState, type RefObject } from 'react';
+import { BookOpenText, Check, CircleAlert, History, ListChecks, LoaderCircle } from 'lucide-react';
+import { useId, useState, type RefObject } from 'react';
 import type { IncidentStatus, IncidentSummary, Severity } from '@shared/contract';
 import { useAppStore } from '../../store';
 import { SeverityChip } from '../alerts/AlertBits';
 import { severities, severityLabels } from '../alerts/format';
-import { ago, describeEvent, exactTime, kindLabels, statusLabels, statuses } from './format';
+import { ago, exactTime, statusLabels, statuses } from './format';
 import { IncidentClocksRow } from './IncidentClocks';
+import { AttachButton, useAttach } from './Attachments';
+import { EditableField, ProcedurePicker, RecoveryBanners } from './IncidentParts';
+import { StepText } from './StepText';
+import { Timeline } from './Timeline';
+import { Walkthrough } from './Walkthrough';
 
-/** One incident in full: what it is, what it links to, and its journal. */
-export function IncidentDetailView({ incident, now, noteRef }: { incident: IncidentSummary; now: number; noteRef: RefObject<HTMLTextAreaElement | null> }) {
+/**
+ * One incident in full: what it is, its clocks, its walkthrough or its timeline, the details and
+ * the runbook's context at the side, and the note box. Files dropped or pasted on it are attached.
+ */
+export function IncidentDetailView({ incident, now, noteRef, tab, onTab }: { incident: IncidentSummary; now: number; noteRef: RefObject<HTMLTextAreaElement | null>; tab: IncidentTab; onTab: (tab: IncidentTab) => void }) {
   const titleId = useId();
   const busy = useAppStore((s) => s.busyIncidentIds.includes(incident.id));
   const setStatus = useAppStore((s) => s.setIncidentStatus);
   const setSeverity = useAppStore((s) => s.setIncidentSeverity);
-  const environment = useAppStore((s) => s.environments.find((e) => e.id === incident.environmentId) ?? null);
+  const detail = useAppStore((s) => s.incidentDetails[incident.id]);
+  const attach = useAttach(incident.id);
+  const [dropping, setDropping] = useState(false);
   const statusId = useId();
   const severityId = useId();
-  const clocks = useAppStore((s) => s.incidentDetails[incident.id]?.clocks);
+  const walkTabId = useId();
+  const timelineTabId = useId();
+  const panelId = useId();
+  const clocks = detail?.clocks;
   return (
-    <section className="incident-detail" aria-labelledby={titleId}>
+    <section
+      className={`incident-detail${dropping ? ' is-dropping' : ''}`}
+      aria-labelledby={titleId}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDropping(false);
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        setDropping(false);
+        void attach([...e.dataTransfer.files]);
+      }}
+      onPaste={(e) => {
+        const files = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'));
+        if (files.length === 0) return;
+        e.preventDefault();
+        void attach(files);
+      }}
+    >
       <header className="incident-head">
         <SeverityChip severity={incident.severity} />
         <h2 id={titleId} className="incident-title">
           {incident.title}
         </h2>
         {busy ? <LoaderCircle size={15} className="spin" aria-label="Saving" /> : null}
+        <AttachButton incidentId={incident.id} />
       </header>
 
-      <div className="incident-pickers">
-        <label htmlFor={severityId} className="field-label">
-          Severity
-        </label>
-        <select id={severityId} value={incident.severity} disabled={busy} onChange={(e) => void setSeverity(incident.id, e.target.value as Severity)}>
-          {severities.map((s) => (
-            <option key={s} value={s}>
-              {severityLabels[s]}
-            </option>
-          ))}
-        </select>
-        <label htmlFor={statusId} className="field-label">
-          Status
-        </label>
-        <select id={statusId} value={incident.status} disabled={busy} onChange={(e) => void setStatus(incident.id, e.target.value as IncidentStatus)}>
-          {statuses.map((s) => (
-            <option key={s} value={s}>
-              {statusLabels[s]}
-            </option>
-          ))}
-        </select>
+      <div className="incident-bar">
+        <div className="incident-pickers">
+          <label htmlFor={severityId} className="field-label">
+            Severity
+          </label>
+          <select id={severityId} value={incident.severity} disabled={busy} onChange={(e) => void setSeverity(incident.id, e.target.value as Severity)}>
+            {severities.map((s) => (
+              <option key={s} value={s}>
+                {severityLabels[s]}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={statusId} className="field-label">
+            Status
+          </label>
+          <select id={statusId} value={incident.status} disabled={busy} onChange={(e) => void setStatus(incident.id, e.target.value as IncidentStatus)}>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {statusLabels[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {clocks ? <IncidentClocksRow clocks={clocks} openedAt={incident.openedAt} /> : null}
       </div>
 
-      {clocks ? <IncidentClocksRow clocks={clocks} openedAt={incident.openedAt} /> : null}
+      {detail ? <RecoveryBanners detail={detail} /> : null}
 
-      <dl className="incident-facts">
-        <dt>Environment</dt>
-        <dd>
-          {environment ? (
-            <>
-              <span className="colour-dot" style={{ background: environment.color }} aria-hidden="true" /> {environment.name}
-            </>
-          ) : (
-            <span className="muted">None</span>
-          )}
-        </dd>
-        <dt>Opened</dt>
-        <dd>
-          <time dateTime={incident.openedAt} title={exactTime(incident.openedAt)}>
-            {ago(incident.openedAt, now)}
-          </time>{' '}
-          <span className="muted">({exactTime(incident.openedAt)})</span>
-          {incident.resolvedAt ? <span className="muted"> · resolved {exactTime(incident.resolvedAt)}</span> : null}
-        </dd>
-        <dt>Commander</dt>
-        <dd>{incident.commander ?? <span className="muted">Not set</span>}</dd>
-        <dt>Runbook</dt>
-        <dd>
-          <IncidentRunbook incident={incident} />
-        </dd>
-        <dt>Alerts</dt>
-        <dd>
-          <LinkedAlerts alertIds={incident.alertIds} />
-        </dd>
-      </dl>
-
-      <NoteBox incidentId={incident.id} noteRef={noteRef} />
-      <Timeline incidentId={incident.id} now={now} />
+      <div className="incident-body">
+        <div className="incident-main">
+          <div className="incident-tabs" role="tablist" aria-label="Incident views">
+            <button type="button" role="tab" id={walkTabId} aria-selected={tab === 'walkthrough'} aria-controls={panelId} className="incident-tab" onClick={() => onTab('walkthrough')}>
+              <ListChecks size={14} aria-hidden="true" /> Walkthrough
+            </button>
+            <button type="button" role="tab" id={timelineTabId} aria-selected={tab === 'timeline'} aria-controls={panelId} className="incident-tab" onClick={() => onTab('timeline')}>
+              <History size={14} aria-hidden="true" /> Timeline <span className="muted">{incident.events.toLocaleString()}</span>
+            </button>
+            <span className="incident-tabs-hint muted" aria-hidden="true">
+              <kbd>T</kbd> switches · <kbd>?</kbd> keys
+            </span>
+          </div>
+          <div id={panelId} role="tabpanel" aria-labelledby={tab === 'walkthrough' ? walkTabId : timelineTabId} className={`incident-panel incident-panel-${tab}`}>
+            {!detail ? (
+              <p className="list-note">Loading the incident…</p>
+            ) : tab === 'timeline' ? (
+              <Timeline incidentId={incident.id} openedAt={incident.openedAt} />
+            ) : detail.walkthrough ? (
+              <Walkthrough detail={detail} noteRef={noteRef} />
+            ) : (
+              <ProcedurePicker incident={incident} />
+            )}
+          </div>
+          <NoteBox incidentId={incident.id} noteRef={noteRef} />
+        </div>
+        <aside className="incident-aside" aria-label="Incident details">
+          <dl className="incident-facts">
+            <dt>Environment</dt>
+            <dd>
+              <EnvironmentName id={incident.environmentId} />
+            </dd>
+            <dt>Opened</dt>
+            <dd>
+              <time dateTime={incident.openedAt} title={exactTime(incident.openedAt)}>
+                {ago(incident.openedAt, now)}
+              </time>
+              {incident.resolvedAt ? <span className="muted"> · resolved {exactTime(incident.resolvedAt)}</span> : null}
+            </dd>
+            <dt>Commander</dt>
+            <dd>
+              <EditableField incident={incident} field="commander" />
+            </dd>
+            <dt>Scribe</dt>
+            <dd>
+              <EditableField incident={incident} field="scribe" />
+            </dd>
+            <dt>Tags</dt>
+            <dd>
+              <EditableField incident={incident} field="tags" />
+            </dd>
+            <dt>Runbook</dt>
+            <dd>
+              <IncidentRunbook incident={incident} />
+            </dd>
+            <dt>Alerts</dt>
+            <dd>
+              <LinkedAlerts alertIds={incident.alertIds} />
+            </dd>
+          </dl>
+          {detail?.walkthrough?.context.length ? <ContextSections sections={detail.walkthrough.context} /> : null}
+        </aside>
+      </div>
     </section>
+  );
+}
+
+export type IncidentTab = 'walkthrough' | 'timeline';
+
+function EnvironmentName({ id }: { id: string | null }) {
+  const environment = useAppStore((s) => s.environments.find((e) => e.id === id) ?? null);
+  if (!environment) return <span className="muted">None</span>;
+  return (
+    <>
+      <span className="colour-dot" style={{ background: environment.color }} aria-hidden="true" /> {environment.name}
+    </>
+  );
+}
+
+/** The runbook's Alert, Symptoms, Investigation... sections: context, collapsible, open at first. */
+function ContextSections({ sections }: { sections: { title: string; text: string }[] }) {
+  return (
+    <div className="incident-context" aria-label="Runbook context">
+      {sections.map((section, i) => (
+        <details key={`${section.title}-${i}`} className="incident-context-section" open={i < 3}>
+          <summary>{section.title}</summary>
+          <StepText text={section.text} />
+        </details>
+      ))}
+    </div>
   );
 }
 
@@ -227,33 +323,5 @@ function NoteBox({ incidentId, noteRef }: { incidentId: string; noteRef: RefObje
         ) : null}
       </p>
     </div>
-  );
-}
-
-/** The journal, newest first: relative times, the exact time on hover. */
-function Timeline({ incidentId, now }: { incidentId: string; now: number }) {
-  const detail = useAppStore((s) => s.incidentDetails[incidentId]);
-  const events = useMemo(() => (detail ? [...detail.journal].sort((a, b) => b.seq - a.seq) : []), [detail]);
-  return (
-    <section className="incident-timeline" aria-label="Journal">
-      <h3 className="alert-details-caption">
-        Journal <span className="muted">{detail ? `${detail.journal.length} events, newest first` : ''}</span>
-      </h3>
-      {!detail ? (
-        <p className="list-note">Loading the journal…</p>
-      ) : (
-        <ol className="timeline" aria-label="Journal events">
-          {events.map((event) => (
-            <li key={event.id} className={`timeline-event timeline-${event.kind}`}>
-              <time dateTime={event.at} title={exactTime(event.at)} className="timeline-time">
-                {ago(event.at, now)}
-              </time>
-              <span className="timeline-kind">{kindLabels[event.kind] ?? event.kind}</span>
-              <span className="timeline-text">{describeEvent(event)}</span>
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
   );
 }

@@ -1,18 +1,23 @@
 import { Bell, BookOpenText, Siren } from 'lucide-react';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useAppStore, useAppStoreApi } from '../../store';
 import { EmptyState } from '../../app/ui/EmptyState';
 import { SeverityChip } from '../alerts/AlertBits';
 import { useNow } from '../alerts/useNow';
-import { IncidentDetailView } from './IncidentDetail';
+import { IncidentDetailView, type IncidentTab } from './IncidentDetail';
+import { typing } from './Walkthrough';
 import { ago, statusLabels } from './format';
 import '../alerts/alerts.css';
 import './incidents.css';
 import { useWindowKeys } from '../../app/useWindowKeys';
+import { shiftShortcutLabel } from '../../app/keys';
+
+const quickNoteKey = shiftShortcutLabel('j');
 
 /**
- * Incidents: the list on the left, the selected one on the right (pickers, links, its journal).
- * Keyboard: ↑/↓ or j/k move through the list, `n` writes a note.
+ * Incidents: the list on the left, the selected one on the right (clocks, walkthrough or timeline,
+ * details). Keyboard: ↑/↓ move through the list (j/k too when there is no walkthrough to move
+ * through), `t` switches walkthrough and timeline, `n` writes a note.
  */
 export function IncidentsPage() {
   const store = useAppStoreApi();
@@ -24,13 +29,14 @@ export function IncidentsPage() {
   const navigate = useAppStore((s) => s.navigate);
   const now = useNow(15_000);
   const noteRef = useRef<HTMLTextAreaElement>(null);
+  const [tab, setTab] = useState<IncidentTab>('walkthrough');
   useEffect(() => startIncidents(), [startIncidents]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
     const target = e.target as HTMLElement;
     if (target !== document.body && !target.closest('.incidents-page')) return;
-    if (target.closest('input, select, textarea, dialog')) return;
+    if (typing(target)) return;
     const list = store.getState().incidents;
     const at = list.findIndex((i) => i.id === store.getState().selectedIncidentId);
     const select = (index: number) => {
@@ -40,6 +46,8 @@ export function IncidentsPage() {
         document.getElementById(`incident-item-${next.id}`)?.focus();
       }
     };
+    // With a walkthrough shown, j/k move through its steps (it handles them); arrows stay here.
+    if ((e.key === 'j' || e.key === 'k') && document.querySelector('.walkthrough')) return;
     switch (e.key) {
       case 'ArrowDown':
       case 'j':
@@ -50,6 +58,10 @@ export function IncidentsPage() {
       case 'k':
         e.preventDefault();
         select(at < 0 ? 0 : at - 1);
+        return;
+      case 't':
+        e.preventDefault();
+        setTab((t) => (t === 'walkthrough' ? 'timeline' : 'walkthrough'));
         return;
       case 'n':
         if (noteRef.current) {
@@ -83,7 +95,8 @@ export function IncidentsPage() {
           severity changes, each written to disk before it shows as saved.
         </p>
         <p>
-          <strong>Coming next:</strong> walking through the runbook step by step, and response and escalation clocks.
+          An incident walks you through its runbook step by step (<kbd>D</kbd> done, <kbd>S</kbd> skip, <kbd>R</kbd> run), with
+          response, recovery and escalation clocks. <kbd>{quickNoteKey}</kbd> writes a note from anywhere.
         </p>
       </EmptyState>
     );
@@ -127,11 +140,11 @@ export function IncidentsPage() {
         </ul>
         <p className="incidents-keys muted" aria-hidden="true">
           <kbd>↑</kbd>
-          <kbd>↓</kbd> move <kbd>N</kbd> note
+          <kbd>↓</kbd> move <kbd>N</kbd> note <kbd>T</kbd> timeline <kbd>?</kbd> keys
         </p>
       </nav>
       {selected ? (
-        <IncidentDetailView key={selected.id} incident={selected} now={now} noteRef={noteRef} />
+        <IncidentDetailView key={selected.id} incident={selected} now={now} noteRef={noteRef} tab={tab} onTab={setTab} />
       ) : (
         <p className="list-note">{loaded ? 'Select an incident.' : ''}</p>
       )}

@@ -40,6 +40,8 @@ export interface RunbooksSlice {
   lastImport: ImportResult | null;
   loadRunbooks(): Promise<void>;
   openRunbook(id: string, target?: Omit<RunbookTarget, 'seq'>): void;
+  /** Reads a runbook in full (its procedures) without opening it, unless it is held already. */
+  ensureRunbookDetail(id: string): void;
   closeRunbook(): void;
   setRunbookQuery(query: string): void;
   importRunbookFiles(files: readonly File[]): Promise<void>;
@@ -113,6 +115,10 @@ export function createRunbooksSlice({ set, get, api }: SliceContext): RunbooksSl
         set({ runbooksLoaded: true });
         get().reportError('Loading the runbook library', error);
       }
+    },
+
+    ensureRunbookDetail(id) {
+      if (!get().runbookDetails[id]) void fetchDetail(id);
     },
 
     openRunbook(id, target) {

@@ -47,7 +47,7 @@ function RunStepForm({ request }: { request: RunStepRequest }) {
   const ids = { title: useId(), env: useId(), dest: useId(), confirm: useId(), preview: useId() };
 
   const names = useMemo(() => [...new Set(command.placeholders.map((p) => p.name))], [command.placeholders]);
-  const [environmentId, setEnvironmentId] = useState(() => currentId ?? environments[0]?.id ?? '');
+  const [environmentId, setEnvironmentId] = useState(() => request.environmentId ?? currentId ?? environments[0]?.id ?? '');
   const [values, setValues] = useState<Record<string, string>>({});
   const [prepared, setPrepared] = useState<PrepareResult | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -103,6 +103,8 @@ function RunStepForm({ request }: { request: RunStepRequest }) {
       values: given,
       ...destination.run,
       confirmation: confirmation ? typed : null,
+      incidentId: request.incident?.id ?? null,
+      stepKey: request.incident?.stepKey ?? null,
     });
     if (!result.ok) {
       setRunning(false);
@@ -171,6 +173,12 @@ function RunStepForm({ request }: { request: RunStepRequest }) {
           </select>
         </div>
       </div>
+
+      {request.incident ? (
+        <p className="field-hint" role="note">
+          From the incident&rsquo;s walkthrough: the command and its output are written to the incident&rsquo;s journal.
+        </p>
+      ) : null}
 
       {environments.length === 0 ? (
         <p className="run-step-note" role="note">

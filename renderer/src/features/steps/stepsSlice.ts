@@ -7,6 +7,10 @@ import { errorMessage } from '../../app/toasts/errorMessage';
 export interface RunStepRequest {
   runbookId: string;
   command: Command;
+  /** The environment to start with (an incident's); else the current one. */
+  environmentId?: string | null;
+  /** Run from an incident's walkthrough: the command and its output are journaled against this step. */
+  incident?: { id: string; stepKey: string } | null;
 }
 
 export type PrepareResult = { ok: true; prepared: CallOutput<'steps.prepare'> } | { ok: false; message: string };
@@ -26,7 +30,10 @@ export interface StepsSlice {
   closeRunStep(): void;
   /** The exact command for these values (secrets redacted), and what running it needs. */
   prepareStep(input: CallInput<'steps.prepare'>): Promise<PrepareResult>;
-  /** Sends the command; on success shows its terminal on the Terminals page, focused. */
+  /**
+   * Sends the command; on success shows its terminal on the Terminals page, focused, except for a
+   * run from an incident's walkthrough: the operator stays on the step, the journal gets the output.
+   */
   runStep(input: CallInput<'steps.run'>): Promise<RunResult>;
   loadTranscripts(): Promise<void>;
 }
@@ -73,7 +80,10 @@ export function createStepsSlice({ set, get, api }: SliceContext): StepsSlice {
       try {
         const { terminal } = await api.call('steps.run', input);
         set({ runStepRequest: null });
-        get().showTerminal(terminal);
+        if (input.incidentId) {
+          set((s) => ({ terminals: s.terminals.some((t) => t.id === terminal.id) ? s.terminals : [...s.terminals, terminal] }));
+          get().pushToast({ kind: 'success', title: `Sent to ${terminal.title}`, message: 'Its output goes to the incident’s journal; the terminal is on the Terminals page.' });
+        } else get().showTerminal(terminal);
         void get().loadTranscripts();
         return { ok: true };
       } catch (error) {

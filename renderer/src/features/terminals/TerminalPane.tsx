@@ -131,7 +131,8 @@ function XtermView(props: { id: string }) {
       if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
       const key = event.key.toLowerCase();
       // Ctrl+Shift+K is the app's way out of a terminal (the palette); plain Ctrl+K is readline's.
-      if (key === 'k') return false;
+      // Ctrl+Shift+J is the incident quick note: the app's too, never a newline to the shell.
+      if (key === 'k' || key === 'j') return false;
       if (key === 'c') {
         const selection = term.getSelection();
         if (selection) void navigator.clipboard?.writeText(selection);
