@@ -77,10 +77,11 @@ describe('runbook links for the seeds', () => {
   it('links alerts named in procedure triggers, and others by title, with the reason', async () => {
     const links = await linksOf([alert('error_rate'), alert('disk_usage'), alert('WorkerNotResponding'), alert('DiskFull'), alert('WorkerBacklog'), alert('NothingLikeAnyRunbook')]);
     const id = (n: string) => runbooks.get(seedFile(n))!.id;
-    expect(links.get('error_rate')?.runbook).toMatchObject({ runbookId: id('001'), procedureTitle: 'High Error Rate Alert', reason: expect.stringMatching(/^procedure trigger ".*error_rate.*" mentions error_rate$/) });
+    expect(links.get('error_rate')?.runbook).toMatchObject({ runbookId: id('001'), procedureId: 'High Error Rate Alert', procedureTitle: 'High Error Rate Alert', reason: expect.stringMatching(/^procedure trigger ".*error_rate.*" mentions error_rate$/) });
     expect(links.get('disk_usage')?.runbook).toMatchObject({ runbookId: id('001'), procedureTitle: 'High Disk Usage' });
     expect(links.get('WorkerNotResponding')?.runbook).toMatchObject({ runbookId: id('003'), procedureId: 'Runbook 1', reason: 'name like procedure "Worker Not Responding" (100% of words shared)' });
-    expect(links.get('DiskFull')?.runbook).toMatchObject({ runbookId: id('004'), procedureTitle: 'Disk Full' });
+    // Id-less procedures are named by their title, so an incident started from the link walks them.
+    expect(links.get('DiskFull')?.runbook).toMatchObject({ runbookId: id('004'), procedureId: 'Disk Full', procedureTitle: 'Disk Full' });
     expect(links.get('WorkerBacklog')?.runbook).toMatchObject({ runbookId: id('002'), procedureTitle: 'Worker backlog / delayed replies' });
     expect(links.get('NothingLikeAnyRunbook')?.runbook).toBeNull();
   });

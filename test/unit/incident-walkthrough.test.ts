@@ -46,7 +46,10 @@ describe('the plan of a seed procedure', () => {
       '0.5 alternative@g0.3 If DLQ is non-empty, inspect and optionally replay',
     ]);
     expect(w.groups).toEqual([{ id: 'g0.3', title: 'Choose what applies', keys: ['0.3', '0.4', '0.5'], chosenKey: null, chosenAt: null }]);
-    expect(w.context).toEqual([{ title: 'Queue Backlog', text: expect.stringMatching(/^Symptoms: Jobs stuck in queued/) }]);
+    expect(w.context).toEqual([
+      { title: 'Alert', text: '- queue.depth > 500 for > 2 min' },
+      { title: 'Queue Backlog', text: expect.stringMatching(/^Symptoms: Jobs stuck in queued/) },
+    ]);
     expect(w).toMatchObject({ procedureId: 'RB-01', procedureTitle: 'Queue Backlog', current: { kind: 'step', key: '0.0' } });
     const command = w.items[0]!.commands[0]!;
     expect(command).toMatchObject({ runnable: true, destructive: false, language: expect.any(String) });
@@ -78,7 +81,7 @@ describe('the plan of a seed procedure', () => {
   it('001 High Error Rate Alert (no id): Immediate Actions then Investigation Steps, Resolution as a choice', () => {
     const w = plan('001', 'High Error Rate Alert');
     expect(w.procedureId).toBe('High Error Rate Alert');
-    expect(w.context.map((c) => c.title)).toEqual(['Symptoms', 'Prevention']);
+    expect(w.context.map((c) => c.title)).toEqual(['Alert', 'Symptoms', 'Prevention']);
     expect(w.items.filter((i) => i.kind === 'step').map((i) => i.section)).toEqual([...Array<string>(6).fill('Immediate Actions'), ...Array<string>(4).fill('Investigation Steps')]);
     expect(w.groups).toMatchObject([{ id: 'g5', title: 'Resolution', keys: ['5.0', '5.1', '5.2', '5.3', '5.4'] }]);
   });

@@ -149,7 +149,8 @@ export class RunbookLinker {
 }
 
 function link(rb: LinkableRunbook, p: Procedure | null, line: number | null, reason: string, pinned: boolean): RunbookLink {
-  return { runbookId: rb.id, runbookTitle: rb.title, procedureId: p?.id ?? null, procedureTitle: p?.title ?? null, line, reason, pinned };
+  // An id-less procedure is named by its title (procedureRef), so an incident started from the link can walk it.
+  return { runbookId: rb.id, runbookTitle: rb.title, procedureId: p ? procedureRef(p) : null, procedureTitle: p?.title ?? null, line, reason, pinned };
 }
 
 /**

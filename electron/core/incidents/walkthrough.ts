@@ -101,6 +101,8 @@ export function planOf(runbook: ImportedRunbook, ref: string): Plan | null {
   const visit = (p: Procedure, pIndex: number, own: boolean) => {
     const steps = p.steps.length > 0;
     if (own) {
+      // What fires it: the importer takes "**Alert:** ..." lines out of the text into triggers.
+      if (p.triggers.length) plan.context.push({ title: 'Alert', text: p.triggers.map((t) => `- ${t}`).join('\n') });
       if (p.text.trim()) plan.context.push({ title: p.title, text: p.text.trim() });
       addSteps(p, pIndex, p.kind === 'checklist' ? 'check' : 'step');
     } else if (p.kind === 'notes' || p.kind === 'reference' || !steps) {

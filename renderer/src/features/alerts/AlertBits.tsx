@@ -38,7 +38,8 @@ export function RunbookLinkButton({ alert }: { alert: Alert }) {
   const openRunbook = useAppStore((s) => s.openRunbook);
   const link = alert.runbook;
   if (!link) return <span className="alert-runbook-none">No runbook linked</span>;
-  const label = link.procedureId ? `${link.procedureId} · ${link.procedureTitle ?? link.runbookTitle}` : link.runbookTitle;
+  // An id-less procedure is named by its title: say it once.
+  const label = link.procedureId ? (link.procedureTitle && link.procedureTitle !== link.procedureId ? `${link.procedureId} · ${link.procedureTitle}` : link.procedureId) : link.runbookTitle;
   return (
     <button
       type="button"

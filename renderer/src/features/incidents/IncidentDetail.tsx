@@ -194,7 +194,7 @@ function IncidentRunbook({ incident }: { incident: IncidentSummary }) {
   const openRunbook = useAppStore((s) => s.openRunbook);
   if (!incident.runbookId) return <span className="muted">None linked</span>;
   // Where the procedure is: from the runbook when it is loaded, else from the alert's own link.
-  const procedureIndex = detail?.runbook.procedures.findIndex((p) => p.id !== null && p.id === incident.procedureId) ?? -1;
+  const procedureIndex = detail?.runbook.procedures.findIndex((p) => incident.procedureId !== null && (p.id ?? p.title) === incident.procedureId) ?? -1;
   const procedure = procedureIndex >= 0 ? detail!.runbook.procedures[procedureIndex]! : null;
   const link = [...alerts, ...history]
     .filter((a) => incident.alertIds.includes(a.id))
@@ -203,7 +203,8 @@ function IncidentRunbook({ incident }: { incident: IncidentSummary }) {
   const title = runbook?.title ?? link?.runbookTitle ?? incident.runbookId;
   const procedureTitle = procedure?.title ?? link?.procedureTitle ?? null;
   const line = procedure?.line ?? link?.line ?? null;
-  const label = incident.procedureId ? `${incident.procedureId} · ${procedureTitle ?? title}` : title;
+  // An id-less procedure is named by its title: say it once.
+  const label = incident.procedureId ? (procedureTitle && procedureTitle !== incident.procedureId ? `${incident.procedureId} · ${procedureTitle}` : incident.procedureId) : title;
   return (
     <span className="incident-runbook">
       <button

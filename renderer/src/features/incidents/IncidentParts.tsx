@@ -116,7 +116,7 @@ export function ProcedurePicker({ incident }: { incident: IncidentSummary }) {
     if (runbookId) ensure(runbookId);
   }, [runbookId, ensure]);
   const procedures = (detail?.runbook.procedures ?? []).map((p, i) => ({ p, i })).filter(({ p }) => p.steps.length > 0);
-  const chosen = procedures.find(({ i }) => String(i) === procedureIndex) ?? procedures.find(({ p }) => p.id !== null && p.id === incident.procedureId) ?? procedures[0] ?? null;
+  const chosen = procedures.find(({ i }) => String(i) === procedureIndex) ?? procedures.find(({ p }) => incident.procedureId !== null && (p.id ?? p.title) === incident.procedureId) ?? procedures[0] ?? null;
   async function save() {
     if (!chosen) return;
     setSaving(true);
