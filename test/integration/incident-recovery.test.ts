@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core';
 import { STORE_FILE } from '../../electron/core/db';
 import { canonicalJson, damagedCount, eventHash, verifyJournal } from '../../electron/core/incidents';
+import type { JournalRow } from '../../electron/core/incidents/journal';
 import { dispatch } from '../../electron/core/api/dispatch';
 import { DamagedEvent, IncidentDetail, JournalEvent, type JournalKind } from '../../shared/contract';
 import { tempDir } from '../support/temp';
@@ -63,16 +64,8 @@ function raw<T>(work: (db: Database.Database) => T): T {
   }
 }
 
-interface Row {
-  seq: number;
-  id: string;
-  kind: string;
-  at: string;
-  device_id: string;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A stored journal row; the incident's id is given beside it. */
+type Row = Omit<JournalRow, 'incident_id'>;
 
 /** Insert a journal row (inserts are what the triggers allow), its fields given as written. */
 function insertRow(db: Database.Database, incidentId: string, row: Row): void {

@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlertFeed, MAX_BACKOFF_MS, type AlertSourceSettings, type WebhookStarter } from '../../electron/core/alerts';
 import type { ObservedAlert, PollContext, PolledConfig, PollResult, PolledSource, SilencingSource } from '../../electron/core/alerts/source';
-import type { Clock } from '../../electron/core/clock';
 import { openStore, type Db } from '../../electron/core/db';
 import { Log } from '../../electron/core/log';
 import { RunbookLibrary } from '../../electron/core/runbooks';
@@ -13,17 +12,7 @@ import type { Timers } from '../../electron/core/sources';
 import { Alert, AlertSource, AlertSourceInput } from '../../shared/contract';
 import { useTestCore } from '../support/core';
 import { tempDir } from '../support/temp';
-
-/** A clock the test moves by hand. */
-class TestClock implements Clock {
-  constructor(private t = Date.parse('2026-11-25T10:00:00Z')) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+import { TestClock } from '../support/clock';
 
 /** Timers that fire only when the test says time has passed (and that report what is pending). */
 class TestTimers implements Timers {

@@ -1,25 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../electron/core/clock';
 import { openStore } from '../../electron/core/db';
 import { IncidentService, Journal, incidentClocks, severityOfLevel, type StartIncident } from '../../electron/core/incidents';
 import { ApiError, IncidentDetail, type RunbookDetail } from '../../shared/contract';
 import type { ImportedRunbook, Procedure } from '../../shared/runbook';
 import { tempDir } from '../support/temp';
+import { T0, TestClock } from '../support/clock';
 
 const MINUTE = 60_000;
-const T0 = Date.parse('2026-11-25T10:00:00Z');
 const at = (minutes: number): string => new Date(T0 + minutes * MINUTE).toISOString();
-
-/** A clock the test moves by hand; a jump stands for a laptop asleep. */
-class FakeClock implements Clock {
-  constructor(public t = T0) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-  set(minutes: number): void {
-    this.t = T0 + minutes * MINUTE;
-  }
-}
 
 const procedure = (id: string, recoveryTargetMinutes: number | null): Procedure => ({
   id,
@@ -67,7 +55,7 @@ const RUNBOOK: ImportedRunbook = {
 };
 
 let dir: ReturnType<typeof tempDir>;
-let clock: FakeClock;
+let clock: TestClock;
 let closers: (() => void)[];
 
 /** A service over the store in `dir`, as the core builds it; a second one is a restart. */
@@ -94,7 +82,7 @@ function service(): IncidentService {
 
 beforeEach(() => {
   dir = tempDir();
-  clock = new FakeClock();
+  clock = new TestClock();
   closers = [];
 });
 afterEach(() => {

@@ -1,13 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../electron/core/clock';
 import { findProcedure } from '../../electron/core/alerts/links';
 import { verifyJournal } from '../../electron/core/incidents';
 import { buildWalkthrough } from '../../electron/core/incidents/walkthrough';
 import { importRunbook } from '../../electron/core/runbooks';
 import { IncidentDetail, IncidentSummary, JournalEvent, type Walkthrough } from '../../shared/contract';
 import { useTestCore } from '../support/core';
+import { TestClock } from '../support/clock';
 
 // The seed runbooks live beside the repository (../shared/seeds), never copied into it.
 const seedsDir = path.resolve(__dirname, '../../../shared/seeds');
@@ -102,12 +102,6 @@ describe('the plan of a seed procedure', () => {
   });
 });
 
-class TestClock implements Clock {
-  constructor(public t = Date.parse('2026-11-25T10:00:00Z')) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-}
 const clock = new TestClock();
 const t = useTestCore({ clock });
 const call = async <T>(method: string, params: unknown): Promise<T> => (await t.call(method, params)) as T;

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../electron/core/clock';
 import { openStore } from '../../electron/core/db';
 import { IncidentService, Journal } from '../../electron/core/incidents';
 import { IncidentWatcher, MAX_SLEEP_MS } from '../../electron/core/incidents/watcher';
@@ -7,17 +6,10 @@ import type { Timers } from '../../electron/core/sources';
 import { ApiError, type RunbookDetail } from '../../shared/contract';
 import type { ImportedRunbook } from '../../shared/runbook';
 import { tempDir } from '../support/temp';
+import { T0, TestClock } from '../support/clock';
 
 const MINUTE = 60_000;
-const T0 = Date.parse('2026-11-25T10:00:00Z');
 const at = (minutes: number): string => new Date(T0 + minutes * MINUTE).toISOString();
-
-class FakeClock implements Clock {
-  constructor(public t = T0) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-}
 
 /** Timers the test fires by hand: the watcher holds at most one. */
 class FakeTimers implements Timers {
@@ -78,7 +70,7 @@ const RUNBOOK: ImportedRunbook = {
 };
 
 let dir: ReturnType<typeof tempDir>;
-let clock: FakeClock;
+let clock: TestClock;
 let timers: FakeTimers;
 let closers: (() => void)[];
 
@@ -128,7 +120,7 @@ function advanceTo(minutes: number): void {
 
 beforeEach(() => {
   dir = tempDir();
-  clock = new FakeClock();
+  clock = new TestClock();
   timers = new FakeTimers();
   closers = [];
 });

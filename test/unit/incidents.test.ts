@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../electron/core/clock';
 import { openStore, STORE_FILE } from '../../electron/core/db';
 import { Journal, verifyJournal } from '../../electron/core/incidents';
 import { IncidentDetail, IncidentSummary, JournalEvent, type Alert, type AlertSource } from '../../shared/contract';
 import { useTestCore } from '../support/core';
 import { tempDir } from '../support/temp';
+import { TestClock } from '../support/clock';
 
 const PASSPHRASE = 'correct horse battery staple';
 const TOKEN = 'cf-Tok3n_9f8e7d6c5b4a3210-ZYXW';
@@ -24,17 +24,6 @@ const RUNBOOK = [
   '   ```',
   '',
 ].join('\n');
-
-/** A clock the test moves by hand, so events and incidents have distinct, known times. */
-class TestClock implements Clock {
-  constructor(private t = Date.parse('2026-11-25T10:00:00Z')) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
 
 const clock = new TestClock();
 const t = useTestCore({ clock });

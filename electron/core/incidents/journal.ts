@@ -20,7 +20,8 @@ export type JournalCheck =
   | { ok: true; lastSeq: number }
   | { ok: false; brokenSeq: number; lastGoodSeq: number; reason: string };
 
-interface JournalRow {
+/** A journal row as stored: every column, `data` the canonical JSON text the hash covers. */
+export interface JournalRow {
   incident_id: string;
   seq: number;
   id: string;

@@ -13,19 +13,7 @@ import { ApiError, type DamagedEvent, type JournalEvent } from '../../../shared/
 import type { Clock } from '../clock';
 import type { Db } from '../db';
 import type { Log } from '../log';
-import { eventHash, type Journal } from './journal';
-
-interface RawRow {
-  incident_id: string;
-  seq: number;
-  id: string;
-  kind: string;
-  at: string;
-  device_id: string;
-  data: string;
-  prev_hash: string;
-  hash: string;
-}
+import { eventHash, type Journal, type JournalRow } from './journal';
 
 /** What recovery did to one incident's journal. */
 export type RecoveryOutcome =
@@ -95,7 +83,7 @@ export function isDamagedTail(events: readonly JournalEvent[], first: number): b
 }
 
 function keepTailAside(db: Db, journal: Journal, clock: Clock, incidentId: string, broken: JournalEvent[], lastGood: JournalEvent | null, reason: string): void {
-  const raw = db.prepare<[string, number, string], RawRow>('SELECT * FROM journal WHERE incident_id = ? AND seq = ? AND id = ?');
+  const raw = db.prepare<[string, number, string], JournalRow>('SELECT * FROM journal WHERE incident_id = ? AND seq = ? AND id = ?');
   const keep = db.prepare<[string, number, string, string, string, string]>(
     'INSERT INTO journal_damaged (incident_id, seq, event_id, kept_at, reason, raw) VALUES (?, ?, ?, ?, ?, ?)',
   );
