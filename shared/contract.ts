@@ -825,6 +825,98 @@ export type IncidentDetail = z.infer<typeof IncidentDetail>;
 /** Attachment limit: a screenshot or a log file, not a disk image. */
 export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
 
+// ---- reports, bundles, hand-offs ------------------------------------------------------------
+
+export const ReportFormat = z.enum(['md', 'html', 'pdf', 'json']);
+export type ReportFormat = z.infer<typeof ReportFormat>;
+
+/** What a report is of: one incident, or the shift hand-off (every open incident on one page). */
+export const ReportTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('incident'), id: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('handoff') }),
+]);
+export type ReportTarget = z.infer<typeof ReportTarget>;
+
+/**
+ * What redaction took out of a report, by kind ("vault secret", "bearer token", "AWS key",
+ * "private key", "password in URL", ...): shown before export, and the same for every format.
+ */
+export const RedactionSummary = z.object({ total: z.number().int(), byKind: z.record(z.string(), z.number().int()) });
+export type RedactionSummary = z.infer<typeof RedactionSummary>;
+
+/** An exported report: its bytes (base64), what to call the file, and what was redacted. */
+export const ReportFile = z.object({
+  fileName: z.string(),
+  mediaType: z.string(),
+  bytes: z.number().int(),
+  base64: z.string(),
+  redactions: RedactionSummary,
+});
+export type ReportFile = z.infer<typeof ReportFile>;
+
+/** The operator's report template: Markdown with {{placeholders}}; null `custom` means the default. */
+export const ReportTemplate = z.object({
+  template: z.string(),
+  isDefault: z.boolean(),
+  /** Every placeholder the renderer fills, with what it becomes. */
+  placeholders: z.array(z.object({ name: z.string(), description: z.string() })),
+});
+export type ReportTemplate = z.infer<typeof ReportTemplate>;
+
+/** A journal event as exported: `redacted` when export redaction changed its data (its own hash then no longer covers it). */
+export const BundleEvent = JournalEvent.extend({ redacted: z.boolean().optional() });
+export type BundleEvent = z.infer<typeof BundleEvent>;
+
+export const BUNDLE_FORMAT = 'watchfloor.incident-bundle';
+
+/** The JSON bundle: an incident, its whole journal with the hash chain, the runbook versions used, attachments' hashes. */
+export const IncidentBundle = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  version: z.literal(1),
+  exportedAt: z.string(),
+  /** The device id of the laptop that exported it. */
+  exportedBy: z.string(),
+  incident: IncidentSummary,
+  journal: z.array(BundleEvent),
+  runbooks: z.array(z.object({ id: z.string(), title: z.string(), sourcePath: z.string(), sha256: z.string(), text: z.string() })),
+  attachments: z.array(z.object({ sha256: z.string(), name: z.string(), mediaType: z.string(), size: z.number().int() })),
+  redactions: RedactionSummary,
+  /**
+   * The report as the exporting laptop computed it (impact window, durations against targets,
+   * escalations, timeline lines, follow-ups), for a reader of the file. Outside the hash chain:
+   * never trusted on import, where everything shown is recomputed from the journal.
+   */
+  report: z.record(z.string(), z.unknown()).optional(),
+});
+export type IncidentBundle = z.infer<typeof IncidentBundle>;
+
+/**
+ * A bundle's chain, checked on import: whole (events whose data export redaction changed are
+ * counted: their links hold but their content cannot be re-hashed), or where it first breaks.
+ */
+export const BundleVerification = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), events: z.number().int(), redactedEvents: z.number().int() }),
+  z.object({ ok: z.literal(false), events: z.number().int(), brokenSeq: z.number().int(), reason: z.string() }),
+]);
+export type BundleVerification = z.infer<typeof BundleVerification>;
+
+export const ImportedBundleSummary = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  importedAt: z.string(),
+  exportedAt: z.string(),
+  exportedBy: z.string(),
+  title: z.string(),
+  severity: Severity,
+  status: IncidentStatus,
+  verification: BundleVerification,
+});
+export type ImportedBundleSummary = z.infer<typeof ImportedBundleSummary>;
+
+/** An imported bundle, read-only: shown like an incident, never walked or appended to. */
+export const ImportedBundle = z.object({ summary: ImportedBundleSummary, bundle: IncidentBundle });
+export type ImportedBundle = z.infer<typeof ImportedBundle>;
+
 // ---- the tables -----------------------------------------------------------------------------
 
 /** Request/response calls: `input` is validated where it enters the core. */
@@ -1089,6 +1181,18 @@ export const calls = {
   },
   /** Events set aside because they broke the chain at the journal's tail. */
   'incidents.damaged': { input: Id, output: z.array(DamagedEvent) },
+  /** What export would redact, and the report as Markdown (already redacted), before exporting. */
+  'reports.preview': { input: z.object({ target: ReportTarget }), output: z.object({ markdown: z.string(), redactions: RedactionSummary }) },
+  /** The report in a format, redacted; for pdf the host renders the HTML report in Chromium. */
+  'reports.export': { input: z.object({ target: ReportTarget, format: ReportFormat }), output: ReportFile },
+  'reports.template': { input: z.object({}).default({}), output: ReportTemplate },
+  /** Save the operator's template; null goes back to the default. Unknown placeholders are refused. */
+  'reports.setTemplate': { input: z.object({ template: z.string().max(200_000).nullable() }), output: ReportTemplate },
+  /** Import a JSON bundle (from another laptop): verified, kept read-only. A broken chain is still imported, and says where it breaks. */
+  'bundles.import': { input: z.object({ fileName: z.string().trim().min(1).max(255), text: z.string().max(200 * 1024 * 1024) }), output: ImportedBundleSummary },
+  'bundles.list': { input: z.object({}).default({}), output: z.array(ImportedBundleSummary) },
+  'bundles.get': { input: Id, output: ImportedBundle },
+  'bundles.delete': { input: Id, output: Ok },
   'transcripts.list': {
     input: z.object({
       environmentId: z.string().min(1).max(200).nullable().default(null),
@@ -1110,6 +1214,8 @@ export const events = {
   'transcripts.changed': z.object({ ids: z.array(z.string()) }),
   /** An incident was opened or changed, or its journal grew. */
   'incidents.changed': z.object({ ids: z.array(z.string()) }),
+  /** A bundle was imported or deleted. */
+  'bundles.changed': z.object({ ids: z.array(z.string()) }),
   /** Alerts that appeared, changed state or were linked. */
   'alerts.changed': z.object({ ids: z.array(z.string()) }),
   /** Sources added, changed or removed, or their health changed. */

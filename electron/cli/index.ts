@@ -3,14 +3,16 @@
  *   watchfloor serve [--port N] [--data-dir DIR]   the headless host on 127.0.0.1
  *   watchfloor import <path...> [--json]            import runbooks into the library
  *   watchfloor lint <path...> [--json]              check runbooks (files or folders); exit 1 on any error (for CI)
+ *   watchfloor report <id|--handoff> --format F     an incident report, bundle or hand-off, redacted [--out FILE]
  * Errors are one line on stderr and a non-zero exit status, never a stack trace.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ApiError, type CallName, type CallInput, type CallOutput, type LintFinding } from '../../shared/contract';
+import { ApiError, ReportFormat, type CallName, type CallInput, type CallOutput, type LintFinding, type ReportTarget } from '../../shared/contract';
 import { createCore, packageRoot, type Core } from '../core';
 import { dispatch } from '../core/api/dispatch';
+import { chromiumPdfPrinter } from '../core/reports/pdf-chromium';
 import { defaultDataDir } from '../core/data-dir';
 import { ImportError, importRunbook, lintRunbook } from '../core/runbooks';
 import { startServer } from '../server';
@@ -132,6 +134,67 @@ program
     }
     if (errors) process.exitCode = 1;
   });
+
+program
+  .command('report')
+  .description('export an incident report (md, html, pdf) or its JSON bundle, or the shift hand-off of every open incident; redacted like the UI\'s export')
+  .argument('[incident]', 'incident id, or a unique start of one')
+  .option('--handoff', 'the shift hand-off: every open incident on one page')
+  .requiredOption('-f, --format <format>', 'md, html, pdf or json', parseFormat)
+  .option('-o, --out <file>', 'write to this file (default: standard output; pdf needs a file or a pipe)')
+  .option('-d, --data-dir <dir>', 'data folder (default: $WATCHFLOOR_DATA_DIR or your user data folder)')
+  .action(async (incident: string | undefined, opts: { handoff?: boolean; format: ReportFormat; out?: string; dataDir?: string }) => {
+    if (Boolean(incident) === Boolean(opts.handoff)) throw new CliError('name one incident (its id or the start of it), or pass --handoff; nothing was exported');
+    if (opts.format === 'pdf' && !opts.out && process.stdout.isTTY) throw new CliError('a PDF is binary and this is a terminal; nothing was exported. Pass --out report.pdf, or pipe the output to a file');
+    const core = createCore({ dataDir: resolve(opts.dataDir ?? defaultDataDir()), host: 'headless', watchSources: false, bundledRunbooksDir: null, printPdf: chromiumPdfPrinter() });
+    try {
+      await openVault(core);
+      const target: ReportTarget = opts.handoff ? { kind: 'handoff' } : { kind: 'incident', id: await incidentId(core, incident!) };
+      const file = await call(core, 'reports.export', { target, format: opts.format });
+      const bytes = Buffer.from(file.base64, 'base64');
+      if (opts.out) {
+        writeFileSync(resolve(opts.out), bytes);
+        const redacted = file.redactions.total ? `; ${file.redactions.total} value(s) redacted (${Object.entries(file.redactions.byKind).map(([k, n]) => `${k}: ${n}`).join(', ')})` : '';
+        process.stderr.write(`wrote ${opts.out} (${file.bytes} bytes)${redacted}\n`);
+      } else {
+        process.stdout.write(bytes);
+      }
+    } finally {
+      core.close();
+    }
+  });
+
+/**
+ * Export redaction needs the vault's values: a keychain vault opens by itself; a passphrase vault
+ * is unlocked with $WATCHFLOOR_PASSPHRASE (never an argument: it would show in `ps` and history).
+ */
+async function openVault(core: Core): Promise<void> {
+  const status = core.secrets.status();
+  if (status.state !== 'locked') return;
+  if (status.kind === 'os-keychain') {
+    await core.secrets.open();
+    return;
+  }
+  const passphrase = process.env.WATCHFLOOR_PASSPHRASE;
+  if (!passphrase) throw new CliError('the secrets vault is locked, and its values must be redacted from the report; nothing was exported. Set WATCHFLOOR_PASSPHRASE to the vault passphrase for this command');
+  await call(core, 'secrets.unlock', { passphrase });
+}
+
+function parseFormat(value: string): ReportFormat {
+  const parsed = ReportFormat.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError('one of md, html, pdf, json');
+  return parsed.data;
+}
+
+/** An incident by id, or by the start of its id when exactly one incident's id starts so. */
+async function incidentId(core: Core, given: string): Promise<string> {
+  const all = await call(core, 'incidents.list', { includeResolved: true });
+  if (all.some((i) => i.id === given)) return given;
+  const matches = all.filter((i) => i.id.startsWith(given));
+  if (matches.length === 1) return matches[0]!.id;
+  if (matches.length === 0) throw new CliError(`no incident id starts with "${given}"; nothing was exported. The incidents are listed in the app, on the Incidents page`);
+  throw new CliError(`"${given}" starts ${matches.length} incident ids (${matches.slice(0, 3).map((i) => i.id.slice(0, 12)).join(', ')}...); nothing was exported. Give more of the id`);
+}
 
 /** A path as given, or the Markdown files under it when it is a folder (sorted, so CI output is stable). */
 function markdownFiles(path: string): string[] {

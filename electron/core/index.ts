@@ -27,6 +27,7 @@ import { TranscriptRecorder, TranscriptStore } from './terminals/transcripts';
 import { fingerprintOf, KnownHosts, sshLauncher } from './terminals/ssh';
 import { wranglerLauncher } from './terminals/wrangler';
 import { passphraseKeys, SecretVault, type VaultKeys } from './secrets';
+import { ReportService } from './reports';
 
 export interface CoreOptions {
   dataDir: string;
@@ -45,6 +46,8 @@ export interface CoreOptions {
   watchSources?: boolean;
   /** Where the secrets vault's key comes from; default: the operator's passphrase (headless host). */
   vaultKeys?: VaultKeys;
+  /** Prints a report's HTML to PDF (headless Chromium, or Electron's printToPDF); without it, format 'pdf' is refused. */
+  printPdf?: ((html: string) => Promise<Buffer>) | null;
 }
 
 export type Handlers = {
@@ -163,6 +166,18 @@ export function createCore(options: CoreOptions): Core {
   // Commands sent before the last host died: their output, as far as it was kept, interrupted.
   commands.recover();
   // Escalation rungs and overdue clocks, written to the journal once each as time passes.
+  // Reports, hand-offs and bundles: redacted once per export, rendered in every format from the same data.
+  const reports = new ReportService({
+    db,
+    clock,
+    incidents,
+    runbook: (id) => runbooks.get(id),
+    redact,
+    vaultLocked: () => secrets.status().state === 'locked',
+    deviceId: journal.deviceId,
+    printPdf: options.printPdf ?? null,
+    bundlesChanged: (ids) => events.emit('bundles.changed', { ids }),
+  });
   const watcher = new IncidentWatcher({ incidents, clock, ...(options.timers ? { timers: options.timers } : {}), warn: (message) => log.warn(message) });
   // Every path that changes the library says so with runbooks.changed: links follow it.
   events.subscribe((name) => {
@@ -320,6 +335,18 @@ export function createCore(options: CoreOptions): Core {
     'incidents.start': (input) => incidents.start(input),
     'incidents.note': ({ id, text }) => incidents.note(id, text),
     'incidents.setStatus': ({ id, status }) => incidents.setStatus(id, status),
+    'reports.preview': ({ target }) => reports.preview(target),
+    'reports.export': ({ target, format }) => reports.export(target, format),
+    'reports.template': () => reports.template(),
+    'reports.setTemplate': ({ template }) => reports.setTemplate(template),
+    // Emits bundles.changed when a bundle is new (a second import of the same one answers the first).
+    'bundles.import': ({ fileName, text }) => reports.importBundle(fileName, text),
+    'bundles.list': () => reports.listBundles(),
+    'bundles.get': ({ id }) => reports.getBundle(id),
+    'bundles.delete': ({ id }) => {
+      reports.deleteBundle(id);
+      return { ok: true as const };
+    },
     'incidents.setSeverity': ({ id, severity }) => incidents.setSeverity(id, severity),
     'incidents.update': ({ id, patch }) => incidents.update(id, patch),
     'incidents.correct': ({ id, ofSeq, text }) => incidents.correct(id, ofSeq, text),
