@@ -18,6 +18,7 @@ import { RunbookLibrary } from '../electron/core/runbooks';
 import { importRunbook } from '../electron/core/runbooks/importer';
 import { benchAlerts } from './alerts';
 import { benchIncidents } from './incidents';
+import { benchReports } from './reports';
 import { generateRunbook } from './generate';
 import { benchTerminals, startServe } from './terminals';
 
@@ -189,6 +190,7 @@ benchLibrary();
 await benchTerminals(root, record);
 await benchAlerts(record);
 await benchIncidents(record);
+await benchReports(record);
 
 const table = results.map((r) => `| ${r.name} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} | ${r.ratio.toFixed(3)} | ${r.note} |`);
 console.log(['', '| benchmark | value | baseline | ratio | baseline and target |', '|---|---|---|---|---|', ...table].join('\n'));

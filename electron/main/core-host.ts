@@ -7,10 +7,12 @@
  * Arguments: --data-dir=DIR (required), --native-dir=DIR (the Electron-ABI addon tree, if built).
  */
 import type { Core } from '../core';
-import { electronAbiCounterpart, servePorts, type CoreHostReport, type CoreHostRequest, type PortConnection } from './core-host-link';
+import { electronAbiCounterpart, printPdfThroughMain, servePorts, type CoreHostReport, type CoreHostRequest, type PortConnection } from './core-host-link';
 
 const parentPort = process.parentPort;
 const report = (message: CoreHostReport) => parentPort.postMessage(message);
+/** PDF export: only the main process can print with Chromium, so the core asks it. */
+const pdf = printPdfThroughMain(report);
 
 function argument(name: string): string | null {
   const prefix = `--${name}=`;
@@ -49,6 +51,7 @@ async function start(): Promise<Core> {
   const core = createCore({
     dataDir,
     host: 'electron',
+    printPdf: pdf.printPdf,
     vaultKeys: key ? { kind: 'os-keychain', getKey: () => Promise.resolve(Buffer.from(key)) } : passphraseKeys,
   });
   if (keychain.reason) core.log.warn(keychain.reason);
@@ -69,6 +72,9 @@ function serve(core: Core): void {
       }
       case 'disconnect':
         connections.get(request.id)?.close();
+        return;
+      case 'print-pdf-result':
+        pdf.settle(request);
         return;
       case 'shutdown':
         for (const connection of [...connections.values()]) connection.close();

@@ -32,6 +32,7 @@ import { systemClock } from '../core/clock';
 import { Log } from '../core/log';
 import type { CoreHostReport, CoreHostRequest } from './core-host-link';
 import { keychainVaultKey, PLAINTEXT_OPT_IN_FLAG, type KeychainKey } from './keychain';
+import { printHtmlToPdf } from './print-pdf';
 import {
   contentSecurityPolicy,
   devServerFrom,
@@ -109,6 +110,20 @@ function startCore(): void {
         : '';
       giveUpOnCore(`Watchfloor's core could not start: ${message.message}.${hint}`);
       child.kill();
+    } else if (message?.type === 'print-pdf') {
+      // Answered to this core host only: a restarted one never asked (its export already failed).
+      const { id } = message;
+      const answer = (result: CoreHostRequest) => {
+        if (coreHost === child) child.postMessage(result);
+      };
+      printHtmlToPdf(message.html).then(
+        (pdf) => answer({ type: 'print-pdf-result', id, base64: pdf.toString('base64') }),
+        (error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          log.warn('could not print a report to PDF', { reason });
+          answer({ type: 'print-pdf-result', id, error: `The report could not be printed to PDF: ${reason}. Nothing was exported; the incident is unchanged: try again, or export HTML.` });
+        },
+      );
     }
   });
   child.on('error', (type, location) => log.error(`the core host failed (${type}) at ${location}`));

@@ -12,6 +12,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createCore, packageRoot, type Core } from '../core';
 import { serveConnection } from '../core/api/connection';
+import type { PdfPrinter } from '../core/reports';
+import { chromiumPdfPrinter } from '../core/reports/pdf-chromium';
 
 export interface ServeOptions {
   dataDir: string;
@@ -22,6 +24,8 @@ export interface ServeOptions {
   /** Fixed token for tests; default: 32 fresh random bytes. */
   token?: string;
   echoLog?: ((line: string) => void) | null;
+  /** PDF export; default: headless Chromium (Debian's chromium, or $WATCHFLOOR_CHROMIUM). */
+  printPdf?: PdfPrinter;
 }
 
 export interface RunningServer {
@@ -49,7 +53,9 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(32).toString('hex');
   const rendererDir = options.rendererDir ?? join(packageRoot(), 'out', 'renderer');
-  const core = createCore({ dataDir: options.dataDir, host: 'headless', echoLog: options.echoLog ?? null });
+  // The printer logs into the core's log, which exists only once the core does.
+  const printPdf = options.printPdf ?? chromiumPdfPrinter({ log: { info: (m, f) => core.log.info(m, f), warn: (m, f) => core.log.warn(m, f) } });
+  const core: Core = createCore({ dataDir: options.dataDir, host: 'headless', echoLog: options.echoLog ?? null, printPdf });
 
   let port = 0;
   const allowedHosts = () => new Set([`${HOST}:${port}`, `localhost:${port}`]);
