@@ -3,10 +3,10 @@
  * (test/e2e against `watchfloor serve`, test/electron against the desktop app). Accessible roles
  * and names only, as a screen reader would find them.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The five seed runbooks, beside the repository (see ../shared/seeds/README.md). */
@@ -206,3 +206,19 @@ export async function addIncidentNote(page: Page, text: string): Promise<void> {
 /** The incident's walkthrough, and one of its settled or upcoming steps by number ("Step 2: …, skipped"). */
 export const walkthrough = (page: Page) => page.getByRole('main').getByRole('region', { name: 'Walkthrough' });
 export const walkStep = (page: Page, n: number) => walkthrough(page).getByLabel(new RegExp(`^Step ${n}: `));
+
+/** The report export dialog (the incident page's Export, `e`, or Shift hand-off). */
+export const exportDialog = (page: Page, name: string | RegExp = /^(Export report|Shift hand-off)$/) => page.getByRole('dialog', { name });
+
+/**
+ * Picks a format in the open export dialog ("Markdown", "HTML", "PDF", "JSON bundle"), clicks
+ * Export and returns the file the browser downloaded, with the name the core gave it.
+ */
+export async function exportAs(page: Page, format: 'Markdown' | 'HTML' | 'PDF' | 'JSON bundle'): Promise<{ fileName: string; bytes: Buffer; download: Download }> {
+  const dialog = exportDialog(page);
+  await dialog.getByRole('radio', { name: new RegExp(`^${escapeRegExp(format)} `) }).check();
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export', exact: true }).click()]);
+  await expect(dialog).toBeHidden();
+  const path = await download.path();
+  return { fileName: download.suggestedFilename(), bytes: readFileSync(path), download };
+}

@@ -9,6 +9,7 @@ import { TerminalsPage } from '../features/terminals/TerminalsPage';
 import { HostKeyDialog } from '../features/terminals/HostKeyDialog';
 import { RunStepDialog } from '../features/steps/RunStepDialog';
 import { QuickNoteDialog } from '../features/incidents/QuickNote';
+import { ExportDialogHost } from '../features/reports/ExportDialog';
 import { CoreNotice } from './CoreNotice';
 import { NavRail } from './NavRail';
 import { NotConnected } from './NotConnected';
@@ -52,6 +53,7 @@ export function App() {
       <CommandPalette />
       <RunStepDialog />
       <QuickNoteDialog />
+      <ExportDialogHost />
       <HostKeyDialog />
       <Toasts />
       <RunbookImportInput />

@@ -19,8 +19,9 @@ import { createTerminalsSlice, type TerminalsSlice } from '../features/terminals
 import { createStepsSlice, type StepsSlice } from '../features/steps/stepsSlice';
 import { createAlertsSlice, type AlertsSlice } from '../features/alerts/alertsSlice';
 import { createIncidentsSlice, type IncidentsSlice } from '../features/incidents/incidentsSlice';
+import { createReportsSlice, type ReportsSlice } from '../features/reports/reportsSlice';
 
-export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice & StepsSlice & AlertsSlice & IncidentsSlice;
+export type AppState = ShellSlice & ToastsSlice & PaletteSlice & RunbooksSlice & SourcesSlice & EnvironmentsSlice & SecretsSlice & TerminalsSlice & StepsSlice & AlertsSlice & IncidentsSlice & ReportsSlice;
 
 /** What every slice creator receives: the store's setter and getter, and the core's API. */
 export interface SliceContext {
@@ -46,6 +47,7 @@ export function createAppStore(api: WatchfloorApi): AppStore {
       ...createStepsSlice(ctx),
       ...createAlertsSlice(ctx),
       ...createIncidentsSlice(ctx),
+      ...createReportsSlice(ctx),
     };
   });
 }

@@ -1,8 +1,9 @@
-import { BellRing, BookOpenText, Circle, FileUp, Layers, Monitor, Moon, NotebookPen, Plug, Plus, Sun, type LucideIcon } from 'lucide-react';
+import { ArrowRightLeft, BellRing, BookOpenText, Circle, FileDown, FileOutput, FileUp, Layers, Monitor, Moon, NotebookPen, Plug, Plus, Sun, type LucideIcon } from 'lucide-react';
 import type { Environment, RunbookSummary } from '@shared/contract';
 import { kindIcons, terminalChoices } from '../../features/terminals/targets';
 import type { AppStore } from '../../store';
 import { openImportPicker } from '../../features/runbooks/importPicker';
+import { openBundlePicker } from '../../features/reports/Bundles';
 import { tierLabel } from '../../features/environments/tiers';
 import { shiftShortcutLabel, shortcutLabel } from '../keys';
 import { sections } from '../sections';
@@ -77,6 +78,42 @@ export function paletteItems(
       shortcut: shiftShortcutLabel('j'),
       icon: NotebookPen,
       run: () => s().openQuickNote(),
+    },
+    {
+      id: 'export-report',
+      group: 'Actions',
+      label: 'Export incident report…',
+      keywords: 'markdown html pdf json bundle download redact',
+      shortcut: 'E',
+      icon: FileOutput,
+      run: () => {
+        const id = s().selectedIncidentId ?? s().activeIncidentId();
+        if (id) s().openExport({ kind: 'incident', id });
+        else {
+          s().closePalette();
+          s().pushToast({ kind: 'info', title: 'No incident to export', message: 'Select an incident on the Incidents page, then export it.' });
+        }
+      },
+    },
+    {
+      id: 'shift-handoff',
+      group: 'Actions',
+      label: 'Shift hand-off report…',
+      keywords: 'handoff handover open incidents export',
+      icon: ArrowRightLeft,
+      run: () => s().openExport({ kind: 'handoff' }),
+    },
+    {
+      id: 'import-bundle',
+      group: 'Actions',
+      label: 'Import incident bundle…',
+      keywords: 'json upload verify chain read-only',
+      icon: FileDown,
+      run: () => {
+        s().navigate('incidents');
+        // The picker lives on the Incidents page: open it once the page has rendered.
+        setTimeout(openBundlePicker, 0);
+      },
     },
     {
       id: 'alert-notifications',

@@ -1,21 +1,11 @@
 import { Download, FileText, LoaderCircle, Paperclip } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { useAppStore } from '../../store';
+import { downloadBase64 } from '../../app/download';
 import { fileSize } from './format';
 import type { AttachmentRead } from './incidentsSlice';
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
-
-/** Saves bytes through the browser's own download (no Node in the renderer). */
-function downloadBase64(name: string, mediaType: string, base64: string) {
-  const link = document.createElement('a');
-  link.href = `data:${mediaType || 'application/octet-stream'};base64,${base64}`;
-  link.download = name;
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-}
 
 /**
  * An attachment in the timeline: an image as a thumbnail (a data: URL, which the CSP allows for

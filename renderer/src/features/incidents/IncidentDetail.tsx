@@ -1,4 +1,4 @@
-import { BookOpenText, Check, CircleAlert, History, ListChecks, LoaderCircle } from 'lucide-react';
+import { BookOpenText, Check, CircleAlert, FileOutput, History, ListChecks, LoaderCircle } from 'lucide-react';
 import { useId, useState, type RefObject } from 'react';
 import type { IncidentStatus, IncidentSummary, Severity } from '@shared/contract';
 import { useAppStore } from '../../store';
@@ -62,6 +62,7 @@ export function IncidentDetailView({ incident, now, noteRef, tab, onTab }: { inc
         </h2>
         {busy ? <LoaderCircle size={15} className="spin" aria-label="Saving" /> : null}
         <AttachButton incidentId={incident.id} />
+        <ExportButton incidentId={incident.id} />
       </header>
 
       <div className="incident-bar">
@@ -160,6 +161,16 @@ export function IncidentDetailView({ incident, now, noteRef, tab, onTab }: { inc
 }
 
 export type IncidentTab = 'walkthrough' | 'timeline';
+
+/** Export: the report dialog for this incident (`e` on the incident page, or the palette). */
+function ExportButton({ incidentId }: { incidentId: string }) {
+  const openExport = useAppStore((s) => s.openExport);
+  return (
+    <button type="button" className="button" aria-keyshortcuts="E" title="Export a report or a JSON bundle (E)" onClick={() => openExport({ kind: 'incident', id: incidentId })}>
+      <FileOutput size={14} aria-hidden="true" /> Export
+    </button>
+  );
+}
 
 function EnvironmentName({ id }: { id: string | null }) {
   const environment = useAppStore((s) => s.environments.find((e) => e.id === id) ?? null);

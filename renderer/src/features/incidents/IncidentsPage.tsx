@@ -1,4 +1,4 @@
-import { Bell, BookOpenText, Siren } from 'lucide-react';
+import { ArrowRightLeft, Bell, BookOpenText, Siren } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { useAppStore, useAppStoreApi } from '../../store';
 import { EmptyState } from '../../app/ui/EmptyState';
@@ -11,13 +11,15 @@ import '../alerts/alerts.css';
 import './incidents.css';
 import { useWindowKeys } from '../../app/useWindowKeys';
 import { shiftShortcutLabel } from '../../app/keys';
+import { BundleView, ImportBundleButton, ImportedList } from '../reports/Bundles';
 
 const quickNoteKey = shiftShortcutLabel('j');
 
 /**
  * Incidents: the list on the left, the selected one on the right (clocks, walkthrough or timeline,
  * details). Keyboard: ↑/↓ move through the list (j/k too when there is no walkthrough to move
- * through), `t` switches walkthrough and timeline, `n` writes a note.
+ * through), `t` switches walkthrough and timeline, `n` writes a note, `e` exports a report.
+ * Bundles imported from other laptops are listed under Imported and open read-only in its place.
  */
 export function IncidentsPage() {
   const store = useAppStoreApi();
@@ -30,7 +32,12 @@ export function IncidentsPage() {
   const now = useNow(15_000);
   const noteRef = useRef<HTMLTextAreaElement>(null);
   const [tab, setTab] = useState<IncidentTab>('walkthrough');
+  const startBundles = useAppStore((s) => s.startBundles);
+  const bundles = useAppStore((s) => s.bundles);
+  const selectedBundle = useAppStore((s) => s.bundles.find((b) => b.id === s.selectedBundleId) ?? null);
+  const openExport = useAppStore((s) => s.openExport);
   useEffect(() => startIncidents(), [startIncidents]);
+  useEffect(() => startBundles(), [startBundles]);
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
@@ -63,6 +70,14 @@ export function IncidentsPage() {
         e.preventDefault();
         setTab((t) => (t === 'walkthrough' ? 'timeline' : 'walkthrough'));
         return;
+      case 'e': {
+        const id = store.getState().selectedIncidentId;
+        if (id && !store.getState().selectedBundleId) {
+          e.preventDefault();
+          store.getState().openExport({ kind: 'incident', id });
+        }
+        return;
+      }
       case 'n':
         if (noteRef.current) {
           e.preventDefault();
@@ -73,7 +88,16 @@ export function IncidentsPage() {
   };
   useWindowKeys(onKeyDown);
 
-  if (loaded && incidents.length === 0) {
+  const tools = (
+    <div className="incidents-tools" role="group" aria-label="Incident tools">
+      <ImportBundleButton />
+      <button type="button" className="button button-small" title="Every open incident in one report, for whoever takes over" onClick={() => openExport({ kind: 'handoff' })}>
+        <ArrowRightLeft size={13} aria-hidden="true" /> Shift hand-off
+      </button>
+    </div>
+  );
+
+  if (loaded && incidents.length === 0 && bundles.length === 0) {
     return (
       <EmptyState
         icon={Siren}
@@ -86,6 +110,7 @@ export function IncidentsPage() {
             <button type="button" className="button" onClick={() => navigate('runbooks')}>
               <BookOpenText size={15} aria-hidden="true" /> Go to the runbook library
             </button>
+            <ImportBundleButton className="button" />
           </>
         }
       >
@@ -106,11 +131,12 @@ export function IncidentsPage() {
   return (
     <div className="incidents-page">
       <nav className="incidents-list" aria-label="Incidents">
+        {tools}
         {!loaded ? <p className="list-note">Loading incidents…</p> : null}
         <ul role="list">
           {incidents.map((incident) => {
             const environment = environments.find((e) => e.id === incident.environmentId)?.name ?? null;
-            const current = incident.id === selectedId;
+            const current = incident.id === selectedId && !selectedBundle;
             return (
               <li key={incident.id}>
                 <button
@@ -138,12 +164,15 @@ export function IncidentsPage() {
             );
           })}
         </ul>
+        <ImportedList now={now} />
         <p className="incidents-keys muted" aria-hidden="true">
           <kbd>↑</kbd>
-          <kbd>↓</kbd> move <kbd>N</kbd> note <kbd>T</kbd> timeline <kbd>?</kbd> keys
+          <kbd>↓</kbd> move <kbd>N</kbd> note <kbd>T</kbd> timeline <kbd>E</kbd> export <kbd>?</kbd> keys
         </p>
       </nav>
-      {selected ? (
+      {selectedBundle ? (
+        <BundleView key={selectedBundle.id} summary={selectedBundle} />
+      ) : selected ? (
         <IncidentDetailView key={selected.id} incident={selected} now={now} noteRef={noteRef} tab={tab} onTab={setTab} />
       ) : (
         <p className="list-note">{loaded ? 'Select an incident.' : ''}</p>

@@ -276,7 +276,8 @@ export function createIncidentsSlice({ set, get, api }: SliceContext): Incidents
     },
 
     selectIncident(id) {
-      set({ selectedIncidentId: id });
+      // Showing an incident leaves any imported bundle that was shown in its place.
+      set({ selectedIncidentId: id, selectedBundleId: null });
       if (id !== null && !get().incidentDetails[id]) void get().loadIncident(id);
     },
 
