@@ -29,7 +29,8 @@ const RUNS = 3;
  * PDF is measured on a smaller incident: printing the 50,000-event report (13 MB of HTML, thousands
  * of pages) had not finished after 10 minutes in Chromium's print compositor (2026-11-25, this
  * 2-core machine), so `npm run bench` could not finish with it. The export refuses nothing:
- * the hosts' printer stops Chromium after 60 s and says to export HTML instead.
+ * the hosts' printer gives Chromium 60 s plus 60 s per MB of HTML (at most 15 min), then stops it
+ * and says to export HTML instead.
  */
 const PDF_EVENTS = 2_000;
 const PDF_RUNS = 3;
