@@ -7,7 +7,7 @@
 import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chromiumPdfPrinter, findChromium, PdfPrinterError } from '../../electron/core/reports/pdf-chromium';
+import { chromiumPdfPrinter, findChromium, PdfPrinterError, UNTAGGED_ABOVE_BYTES } from '../../electron/core/reports/pdf-chromium';
 import type { ReportFile } from '../../shared/contract';
 import { TestClock } from '../support/clock';
 import { useTestCore } from '../support/core';
@@ -74,6 +74,19 @@ describe("the headless host's Chromium PDF printer", () => {
     expect(text).toContain('Printed offline');
     expect(requests).toEqual([]);
   });
+
+  it('prints ordinary reports tagged (accessible) and very long ones untagged, which is most of their print time', async () => {
+    const small = Buffer.from(await chromiumPdfPrinter()('<h1>Report</h1><p>short</p>')).toString('latin1');
+    expect(small).toContain('/StructTreeRoot');
+    // Long lines, so the page is past the threshold with few elements and prints in seconds.
+    const line = (i: number) => `<p>event ${String(i).padStart(6, '0')}: ${'consumer lag on the billing queue, backlog draining, watching the dead letter queue '.repeat(2)}</p>\n`;
+    let html = '<h1>Long report</h1>\n';
+    for (let i = 0; html.length <= UNTAGGED_ABOVE_BYTES; i++) html += line(i); // ASCII: length is bytes
+    expect(Buffer.byteLength(html)).toBeGreaterThan(UNTAGGED_ABOVE_BYTES);
+    const long = Buffer.from(await chromiumPdfPrinter()(html));
+    expect(long.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(long.toString('latin1')).not.toContain('/StructTreeRoot');
+  }, 60_000);
 
   it('leaves no file behind: the HTML, the profile and the PDF go with their private folder', async () => {
     const tmp = tempDir();
