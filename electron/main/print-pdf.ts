@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, session } from 'electron';
+import { UNTAGGED_ABOVE_BYTES } from '../core/reports/pdf-chromium';
 
 const PRINT_TIMEOUT_MS = 60_000;
 
@@ -50,7 +51,8 @@ export async function printHtmlToPdf(html: string): Promise<Buffer> {
     await writeFile(file, html, { mode: 0o600 });
     const print = (async () => {
       await win.loadURL(fileUrl);
-      return win.webContents.printToPDF({ printBackground: true, generateDocumentOutline: true });
+      // As the headless host's printer: a very long report prints untagged, or it takes many minutes.
+      return win.webContents.printToPDF({ printBackground: true, generateDocumentOutline: true, generateTaggedPDF: Buffer.byteLength(html) <= UNTAGGED_ABOVE_BYTES });
     })();
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`printing the report took longer than ${PRINT_TIMEOUT_MS / 1000} s and was stopped`)), PRINT_TIMEOUT_MS);
